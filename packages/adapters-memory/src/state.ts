@@ -1,0 +1,227 @@
+/**
+ * The memory adapter's state: plain maps keyed by tenant, plus a snapshot codec for the
+ * optional JSON file.
+ *
+ * @module
+ */
+import {
+  Dec,
+  type JsonObject,
+  type LedgerVoucher,
+  type OutboxMessage,
+  type StoredRecord,
+} from '@tradecore/core';
+
+/** Mutable stock row. */
+export interface StockRow {
+  productId: string;
+  warehouseId: string;
+  onHand: Dec;
+  reserved: Dec;
+}
+
+/** Mutable credit row. */
+export interface CreditRow {
+  customerId: string;
+  currency: string;
+  limit: Dec;
+  exposure: Dec;
+}
+
+/** Running totals of one (tenant, account, currency, party). */
+export interface BalanceRow {
+  tenantId: string;
+  account: string;
+  currency: string;
+  partyId: string;
+  debit: Dec;
+  credit: Dec;
+}
+
+/** Idempotency row. */
+export interface IdempotencyRow {
+  request: string;
+  response: JsonObject | null | string | number | boolean | unknown[];
+  completed: boolean;
+}
+
+/** Outbox row with its commit-order sequence. */
+export interface OutboxRow {
+  seq: number;
+  message: OutboxMessage;
+  published: boolean;
+}
+
+/** Everything the memory store holds. Keys embed the tenant id first. */
+export class MemoryState {
+  records = new Map<string, StoredRecord>();
+  numbers = new Map<string, string>();
+  stock = new Map<string, StockRow>();
+  credit = new Map<string, CreditRow>();
+  sequences = new Map<string, number>();
+  /** Vouchers per tenant, in posting order (the source of truth). */
+  vouchers = new Map<string, LedgerVoucher[]>();
+  /** Derived: vouchers per (tenant, source kind, source id). */
+  vouchersBySource = new Map<string, LedgerVoucher[]>();
+  /** Derived: running totals per (tenant, account, currency, party). */
+  balances = new Map<string, BalanceRow>();
+  outbox: OutboxRow[] = [];
+  outboxSeq = 0;
+  idempotency = new Map<string, IdempotencyRow>();
+}
+
+/** Joins key parts with a separator that cannot occur in ids. */
+export function key(...parts: string[]): string {
+  return parts.join('\u0000');
+}
+
+interface Snapshot {
+  format: 'tradecore-memory';
+  version: 1;
+  records: StoredRecord[];
+  stock: [string, { productId: string; warehouseId: string; onHand: string; reserved: string }][];
+  credit: [string, { customerId: string; currency: string; limit: string; exposure: string }][];
+  sequences: [string, number][];
+  vouchers: [string, SnapshotVoucher[]][];
+  outbox: OutboxRow[];
+  outboxSeq: number;
+  idempotency: [string, IdempotencyRow][];
+}
+
+type SnapshotVoucher = Omit<LedgerVoucher, 'lines'> & {
+  lines: {
+    account: string;
+    debit: string;
+    credit: string;
+    currency: string;
+    partyId: string | null;
+  }[];
+};
+
+/** Serialises the whole state to JSON text. Decimals become exact strings. */
+export function toSnapshot(s: MemoryState): string {
+  const snap: Snapshot = {
+    format: 'tradecore-memory',
+    version: 1,
+    records: [...s.records.values()],
+    stock: [...s.stock].map(([k, r]) => [
+      k,
+      {
+        productId: r.productId,
+        warehouseId: r.warehouseId,
+        onHand: r.onHand.toFixed(),
+        reserved: r.reserved.toFixed(),
+      },
+    ]),
+    credit: [...s.credit].map(([k, r]) => [
+      k,
+      {
+        customerId: r.customerId,
+        currency: r.currency,
+        limit: r.limit.toFixed(),
+        exposure: r.exposure.toFixed(),
+      },
+    ]),
+    sequences: [...s.sequences],
+    vouchers: [...s.vouchers].map(([k, vs]) => [
+      k,
+      vs.map((v) => ({
+        ...v,
+        lines: v.lines.map((l) => ({
+          account: l.account,
+          debit: l.debit.toFixed(),
+          credit: l.credit.toFixed(),
+          currency: l.currency,
+          partyId: l.partyId ?? null,
+        })),
+      })),
+    ]),
+    outbox: s.outbox.filter((r) => !r.published),
+    outboxSeq: s.outboxSeq,
+    idempotency: [...s.idempotency].filter(([, r]) => r.completed),
+  };
+  return JSON.stringify(snap);
+}
+
+/** Rebuilds state from {@link toSnapshot}'s text; throws if the text is not a snapshot. */
+export function fromSnapshot(text: string): MemoryState {
+  const snap = JSON.parse(text) as Snapshot;
+  if (snap.format !== 'tradecore-memory' || snap.version !== 1) {
+    throw new Error(
+      'adapters-memory: the file is not a Tradecore memory snapshot (format/version)',
+    );
+  }
+  const s = new MemoryState();
+  for (const r of snap.records) {
+    s.records.set(key(r.tenantId, r.kind, r.id), r);
+    if (r.number !== null) s.numbers.set(key(r.tenantId, r.kind, r.number), r.id);
+  }
+  for (const [k, r] of snap.stock) {
+    s.stock.set(k, {
+      productId: r.productId,
+      warehouseId: r.warehouseId,
+      onHand: new Dec(r.onHand),
+      reserved: new Dec(r.reserved),
+    });
+  }
+  for (const [k, r] of snap.credit) {
+    s.credit.set(k, {
+      customerId: r.customerId,
+      currency: r.currency,
+      limit: new Dec(r.limit),
+      exposure: new Dec(r.exposure),
+    });
+  }
+  s.sequences = new Map(snap.sequences);
+  for (const [tenantId, vs] of snap.vouchers) {
+    for (const v of vs) {
+      indexVoucher(s, tenantId, {
+        ...v,
+        lines: v.lines.map((l) => ({ ...l, debit: new Dec(l.debit), credit: new Dec(l.credit) })),
+      });
+    }
+  }
+  s.outbox = snap.outbox;
+  s.outboxSeq = snap.outboxSeq;
+  s.idempotency = new Map(snap.idempotency);
+  return s;
+}
+
+/** Appends a voucher to the tenant's journal and updates the derived indexes; returns an undo. */
+export function indexVoucher(s: MemoryState, tenantId: string, v: LedgerVoucher): () => void {
+  const list = s.vouchers.get(tenantId) ?? [];
+  list.push(v);
+  s.vouchers.set(tenantId, list);
+  const sk = key(tenantId, v.sourceKind, v.sourceId);
+  const bySource = s.vouchersBySource.get(sk) ?? [];
+  bySource.push(v);
+  s.vouchersBySource.set(sk, bySource);
+  const touched: [BalanceRow, Dec, Dec][] = [];
+  for (const l of v.lines) {
+    const bk = key(tenantId, l.account, l.currency, l.partyId ?? '');
+    let row = s.balances.get(bk);
+    if (!row) {
+      row = {
+        tenantId,
+        account: l.account,
+        currency: l.currency,
+        partyId: l.partyId ?? '',
+        debit: new Dec(0),
+        credit: new Dec(0),
+      };
+      s.balances.set(bk, row);
+    }
+    touched.push([row, row.debit, row.credit]);
+    row.debit = row.debit.plus(l.debit);
+    row.credit = row.credit.plus(l.credit);
+  }
+  return () => {
+    for (let i = touched.length - 1; i >= 0; i--) {
+      const [row, d, c] = touched[i]!;
+      row.debit = d;
+      row.credit = c;
+    }
+    bySource.pop();
+    list.pop();
+  };
+}

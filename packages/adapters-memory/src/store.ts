@@ -1,0 +1,436 @@
+/**
+ * The embedded default store. Transactions are serialised by a FIFO async mutex, so each one
+ * sees a consistent state and commits atomically however many async calls interleave; every
+ * change is recorded in an undo log and reverted if the transaction's work rejects.
+ *
+ * @module
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import {
+  AsyncMutex,
+  type CreditAccount,
+  type CreditShortfall,
+  Dec,
+  type IdempotencyClaim,
+  type InsertOutcome,
+  type Json,
+  type JsonObject,
+  type LedgerVoucher,
+  type NewRecord,
+  type OutboxMessage,
+  type RecordQuery,
+  type StockLevel,
+  type StockShortfall,
+  type StoredRecord,
+  type StorePort,
+  type TenantId,
+  TradecoreBug,
+  type Transaction,
+  type UpdateOutcome,
+} from '@tradecore/core';
+import { type FileSink, openFileSink } from './file';
+import { type CreditRow, indexVoucher, key, MemoryState, type StockRow } from './state';
+
+/** Options of {@link createMemoryStore}. */
+export interface MemoryStoreOptions {
+  /**
+   * Persist to this JSON file: loaded at start if present, rewritten after every commit by
+   * writing a temporary file, syncing it and renaming it over the old one, so a crash mid-write
+   * leaves either the old or the new snapshot, never a torn one.
+   */
+  readonly file?: string;
+}
+
+const ZERO = new Dec(0);
+
+/**
+ * Creates the in-memory store (the embedded default).
+ *
+ * @example
+ * ```ts
+ * const store = await createMemoryStore();
+ * const app = createTradecore({ store });
+ * ```
+ */
+export async function createMemoryStore(options: MemoryStoreOptions = {}): Promise<MemoryStore> {
+  let sink: FileSink | undefined;
+  let state = new MemoryState();
+  if (options.file) {
+    sink = await openFileSink(options.file);
+    const loaded = await sink.load();
+    if (loaded) state = loaded;
+  }
+  return new MemoryStore(state, sink);
+}
+
+/** The memory adapter's {@link StorePort}. Create it with {@link createMemoryStore}. */
+export class MemoryStore implements StorePort {
+  /** {@inheritDoc StorePort.name} */
+  readonly name = 'memory';
+  private readonly mutex = new AsyncMutex();
+  private readonly inside = new AsyncLocalStorage<boolean>();
+  private closed = false;
+
+  /** Use {@link createMemoryStore}. */
+  constructor(
+    private readonly state: MemoryState,
+    private readonly sink: FileSink | undefined,
+  ) {}
+
+  /** {@inheritDoc StorePort.transaction} */
+  transaction<T>(tenantId: TenantId, work: (tx: Transaction) => Promise<T>): Promise<T> {
+    this.assertUsable();
+    return this.mutex.run(async () => {
+      const undo: (() => void)[] = [];
+      const tx = new MemoryTransaction(this.state, tenantId, undo);
+      try {
+        const value = await this.inside.run(true, () => work(tx));
+        tx.finish();
+        await this.sink?.save(this.state);
+        return value;
+      } catch (e) {
+        tx.finish();
+        for (let i = undo.length - 1; i >= 0; i--) undo[i]!();
+        throw e;
+      }
+    });
+  }
+
+  /** {@inheritDoc StorePort.relayOutbox} */
+  relayOutbox(deliver: (message: OutboxMessage) => void, batchSize = 100): Promise<number> {
+    this.assertUsable();
+    return this.mutex.run(async () => {
+      let n = 0;
+      for (const row of this.state.outbox) {
+        if (n >= batchSize) break;
+        if (row.published) continue;
+        deliver(row.message);
+        row.published = true;
+        n++;
+      }
+      if (n > 0) {
+        this.state.outbox = this.state.outbox.filter((r) => !r.published);
+        await this.sink?.save(this.state);
+      }
+      return n;
+    });
+  }
+
+  /** {@inheritDoc StorePort.close} */
+  async close(): Promise<void> {
+    await this.mutex.run(async () => {
+      this.closed = true;
+    });
+  }
+
+  private assertUsable(): void {
+    if (this.closed) throw new TradecoreBug('STORE_CLOSED', 'the memory store was closed');
+    if (this.inside.getStore()) {
+      throw new TradecoreBug(
+        'NESTED_TRANSACTION',
+        'a transaction was opened inside another transaction of the same memory store; pass the outer transaction instead',
+      );
+    }
+  }
+}
+
+class MemoryTransaction implements Transaction {
+  private done = false;
+  readonly records: Transaction['records'];
+  readonly stock: Transaction['stock'];
+  readonly credit: Transaction['credit'];
+  readonly sequences: Transaction['sequences'];
+  readonly ledger: Transaction['ledger'];
+  readonly outbox: Transaction['outbox'];
+  readonly idempotency: Transaction['idempotency'];
+
+  constructor(
+    s: MemoryState,
+    readonly tenantId: TenantId,
+    undo: (() => void)[],
+  ) {
+    const t = tenantId as string;
+    const live = () => {
+      if (this.done)
+        throw new TradecoreBug(
+          'TRANSACTION_FINISHED',
+          'this transaction has already committed or rolled back',
+        );
+    };
+    const setMap = <K, V>(m: Map<K, V>, k: K, v: V) => {
+      const had = m.has(k);
+      const old = m.get(k);
+      m.set(k, v);
+      undo.push(() => (had ? m.set(k, old as V) : m.delete(k)));
+    };
+
+    this.records = {
+      get: async (kind, id) => {
+        live();
+        return s.records.get(key(t, kind, id));
+      },
+      getByNumber: async (kind, number) => {
+        live();
+        const id = s.numbers.get(key(t, kind, number));
+        return id === undefined ? undefined : s.records.get(key(t, kind, id));
+      },
+      insert: async (r: NewRecord): Promise<InsertOutcome> => {
+        live();
+        const k = key(t, r.kind, r.id);
+        if (s.records.has(k)) return 'duplicate-id';
+        const number = r.number ?? null;
+        if (number !== null && s.numbers.has(key(t, r.kind, number))) return 'duplicate-number';
+        const rec: StoredRecord = {
+          kind: r.kind,
+          id: r.id,
+          tenantId,
+          version: 1,
+          number,
+          data: r.data,
+        };
+        setMap(s.records, k, rec);
+        if (number !== null) setMap(s.numbers, key(t, r.kind, number), r.id);
+        return 'inserted';
+      },
+      update: async (
+        kind,
+        id,
+        expectedVersion,
+        data: JsonObject,
+        number?: string | null,
+      ): Promise<UpdateOutcome> => {
+        live();
+        const k = key(t, kind, id);
+        const cur = s.records.get(k);
+        if (!cur || cur.version !== expectedVersion) return { status: 'conflict' };
+        const nextNumber = number === undefined ? cur.number : number;
+        if (nextNumber !== cur.number) {
+          if (nextNumber !== null) {
+            const owner = s.numbers.get(key(t, kind, nextNumber));
+            if (owner !== undefined && owner !== id) {
+              throw new TradecoreBug(
+                'DUPLICATE_NUMBER',
+                `number ${nextNumber} of ${kind} is already used by ${owner}`,
+              );
+            }
+            setMap(s.numbers, key(t, kind, nextNumber), id);
+          }
+          if (cur.number !== null) {
+            const nk = key(t, kind, cur.number);
+            const old = s.numbers.get(nk);
+            s.numbers.delete(nk);
+            undo.push(() => s.numbers.set(nk, old as string));
+          }
+        }
+        const rec: StoredRecord = { ...cur, version: cur.version + 1, data, number: nextNumber };
+        setMap(s.records, k, rec);
+        return { status: 'updated', version: rec.version };
+      },
+      find: async (q: RecordQuery) => {
+        live();
+        const prefix = key(t, q.kind, '');
+        const out: StoredRecord[] = [];
+        const where = Object.entries(q.where ?? {});
+        for (const [k, r] of s.records) {
+          if (!k.startsWith(prefix)) continue;
+          if (where.every(([f, v]) => r.data[f] === v)) out.push(r);
+        }
+        out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+        return q.limit === undefined ? out : out.slice(0, q.limit);
+      },
+    };
+
+    const stockRow = (productId: string, warehouseId: string): StockRow => {
+      const k = key(t, productId, warehouseId);
+      let row = s.stock.get(k);
+      if (!row) {
+        row = { productId, warehouseId, onHand: ZERO, reserved: ZERO };
+        setMap(s.stock, k, row);
+      }
+      return row;
+    };
+    const levelOf = (r: StockRow): StockLevel => ({ ...r });
+    const changeStock = (row: StockRow, onHand: Dec, reserved: Dec) => {
+      const [o, r] = [row.onHand, row.reserved];
+      row.onHand = onHand;
+      row.reserved = reserved;
+      undo.push(() => {
+        row.onHand = o;
+        row.reserved = r;
+      });
+    };
+    this.stock = {
+      level: async (p, w) => {
+        live();
+        const row = s.stock.get(key(t, p, w));
+        return row ? levelOf(row) : { productId: p, warehouseId: w, onHand: ZERO, reserved: ZERO };
+      },
+      adjust: async (p, w, delta) => {
+        live();
+        const row = stockRow(p, w);
+        changeStock(row, row.onHand.plus(delta), row.reserved);
+        return levelOf(row);
+      },
+      reserve: async (p, w, qty): Promise<StockLevel | StockShortfall> => {
+        live();
+        const row = stockRow(p, w);
+        if (row.onHand.minus(row.reserved).lessThan(qty))
+          return { level: levelOf(row), requested: qty };
+        changeStock(row, row.onHand, row.reserved.plus(qty));
+        return levelOf(row);
+      },
+      release: async (p, w, qty) => {
+        live();
+        const row = stockRow(p, w);
+        if (row.reserved.lessThan(qty)) return { level: levelOf(row), requested: qty };
+        changeStock(row, row.onHand, row.reserved.minus(qty));
+        return levelOf(row);
+      },
+      issueReserved: async (p, w, qty) => {
+        live();
+        const row = stockRow(p, w);
+        if (row.reserved.lessThan(qty)) return { level: levelOf(row), requested: qty };
+        changeStock(row, row.onHand.minus(qty), row.reserved.minus(qty));
+        return levelOf(row);
+      },
+    };
+
+    const accountOf = (r: CreditRow): CreditAccount => ({ ...r });
+    const changeCredit = (row: CreditRow, patch: Partial<CreditRow>) => {
+      const old = { ...row };
+      Object.assign(row, patch);
+      undo.push(() => Object.assign(row, old));
+    };
+    this.credit = {
+      account: async (c) => {
+        live();
+        const row = s.credit.get(key(t, c));
+        return row ? accountOf(row) : undefined;
+      },
+      setLimit: async (c, currency, limit) => {
+        live();
+        const k = key(t, c);
+        const row = s.credit.get(k);
+        if (row) {
+          changeCredit(row, { currency, limit });
+          return accountOf(row);
+        }
+        const fresh: CreditRow = { customerId: c, currency, limit, exposure: ZERO };
+        setMap(s.credit, k, fresh);
+        return accountOf(fresh);
+      },
+      reserve: async (c, amount): Promise<CreditAccount | CreditShortfall> => {
+        live();
+        const row = s.credit.get(key(t, c));
+        if (!row || row.exposure.plus(amount).greaterThan(row.limit)) {
+          return { account: row ? accountOf(row) : undefined, requested: amount };
+        }
+        changeCredit(row, { exposure: row.exposure.plus(amount) });
+        return accountOf(row);
+      },
+      release: async (c, amount) => {
+        live();
+        const row = s.credit.get(key(t, c));
+        if (!row || row.exposure.lessThan(amount)) {
+          return { account: row ? accountOf(row) : undefined, requested: amount };
+        }
+        changeCredit(row, { exposure: row.exposure.minus(amount) });
+        return accountOf(row);
+      },
+    };
+
+    this.sequences = {
+      next: async (series) => {
+        live();
+        const k = key(t, series);
+        const n = (s.sequences.get(k) ?? 0) + 1;
+        setMap(s.sequences, k, n);
+        return n;
+      },
+    };
+
+    this.ledger = {
+      post: async (v: LedgerVoucher) => {
+        live();
+        undo.push(indexVoucher(s, t, v));
+      },
+      vouchersFor: async (kind, id) => {
+        live();
+        return [...(s.vouchersBySource.get(key(t, kind, id)) ?? [])];
+      },
+      balances: async (partyId) => {
+        live();
+        const sums = new Map<
+          string,
+          { account: string; currency: string; debit: Dec; credit: Dec }
+        >();
+        for (const row of s.balances.values()) {
+          if (row.tenantId !== t) continue;
+          if (partyId !== undefined && row.partyId !== partyId) continue;
+          const k = key(row.account, row.currency);
+          const acc = sums.get(k) ?? {
+            account: row.account,
+            currency: row.currency,
+            debit: ZERO,
+            credit: ZERO,
+          };
+          acc.debit = acc.debit.plus(row.debit);
+          acc.credit = acc.credit.plus(row.credit);
+          sums.set(k, acc);
+        }
+        return [...sums.values()]
+          .filter((b) => !(b.debit.isZero() && b.credit.isZero()))
+          .sort((a, b) =>
+            a.account < b.account
+              ? -1
+              : a.account > b.account
+                ? 1
+                : a.currency < b.currency
+                  ? -1
+                  : 1,
+          );
+      },
+    };
+
+    this.outbox = {
+      add: async (entries) => {
+        live();
+        for (const e of entries) {
+          const row = { seq: ++s.outboxSeq, message: { ...e, tenantId }, published: false };
+          s.outbox.push(row);
+          undo.push(() => {
+            const i = s.outbox.indexOf(row);
+            if (i >= 0) s.outbox.splice(i, 1);
+          });
+        }
+      },
+    };
+
+    this.idempotency = {
+      claim: async (k, request): Promise<IdempotencyClaim> => {
+        live();
+        const ik = key(t, k);
+        const row = s.idempotency.get(ik);
+        if (row?.completed)
+          return { status: 'done', request: row.request, response: row.response as Json };
+        setMap(s.idempotency, ik, { request, response: null, completed: false });
+        return { status: 'new' };
+      },
+      complete: async (k, response) => {
+        live();
+        const ik = key(t, k);
+        const row = s.idempotency.get(ik);
+        if (!row)
+          throw new TradecoreBug(
+            'IDEMPOTENCY_NOT_CLAIMED',
+            `key ${k} was not claimed in this transaction`,
+          );
+        setMap(s.idempotency, ik, { ...row, response, completed: true });
+      },
+    };
+  }
+
+  finish(): void {
+    this.done = true;
+  }
+}

@@ -1,0 +1,197 @@
+/**
+ * Cash use cases of the first slice: record a receipt (held as an advance, 预收) and write it
+ * off (核销) against an invoice.
+ *
+ * @module
+ */
+import type { z } from 'zod';
+import type { CustomerId, InvoiceId, ReceiptId } from '../kernel/brand';
+import type { CurrencyMismatchError } from '../kernel/errors';
+import { transition } from '../kernel/machine';
+import { err, ok } from '../kernel/result';
+import { type Customer, MASTERDATA_KINDS } from '../masterdata/types';
+import { Money } from '../money/money';
+import {
+  type Invoice,
+  type Receipt,
+  SALES_KINDS,
+  type SalesOrder,
+  type WriteOff,
+} from '../sales/documents';
+import type { OverAllocationError, PartyMismatchError } from '../sales/errors';
+import { invoiceMachine, receiptMachine } from '../sales/machines';
+import { transitionOrder } from '../sales/order';
+import { releaseCredit } from './orders';
+import type { recordReceiptInput, writeOffInput } from './schemas';
+import type { UnitOfWork } from './unit-of-work';
+
+/** Records money received from a customer: Dr bank / Cr advances (the payer). */
+export async function recordReceipt(uow: UnitOfWork, input: z.output<typeof recordReceiptInput>) {
+  const c = await uow.require<Customer>(MASTERDATA_KINDS.customer, input.payerId, 'payerId');
+  if (!c.ok) return c;
+  const recorded = transition(receiptMachine, 'draft', 'record');
+  if (!recorded.ok) return recorded;
+  const id = uow.newId(SALES_KINDS.receipt) as ReceiptId;
+  const receipt: Receipt = {
+    id,
+    tenantId: uow.tenantId,
+    number: await uow.nextNumber('RC'),
+    status: recorded.value.to,
+    payerId: input.payerId as CustomerId,
+    amount: input.amount,
+    allocated: Money.zero(input.amount.currency),
+    unallocated: input.amount,
+    allocations: [],
+    receivedAt: uow.now,
+    reference: input.reference,
+  };
+  const created = await uow.create(SALES_KINDS.receipt, receipt);
+  if (!created.ok) return created;
+  await uow.postVoucher(
+    SALES_KINDS.receipt,
+    id,
+    `receipt ${receipt.number} ${input.reference}`.trim(),
+    [
+      { account: uow.accounts.bank, debit: input.amount },
+      { account: uow.accounts.advances, credit: input.amount, partyId: input.payerId },
+    ],
+  );
+  uow.emit('document.transitioned', {
+    kind: SALES_KINDS.receipt,
+    id,
+    number: receipt.number,
+    from: 'draft',
+    event: 'record',
+    to: receipt.status,
+  });
+  return ok(receipt);
+}
+
+/**
+ * Writes off (核销) part or all of a receipt against an invoice of the same party: Dr advances /
+ * Cr receivable, frees the same amount of credit exposure, and completes the order when its
+ * invoice is fully paid. Both documents are saved with their versions, so two concurrent
+ * write-offs can never apply the same money twice.
+ */
+export async function writeOff(uow: UnitOfWork, input: z.output<typeof writeOffInput>) {
+  const r = await uow.require<Receipt>(SALES_KINDS.receipt, input.receiptId, 'receiptId');
+  if (!r.ok) return r;
+  const i = await uow.require<Invoice>(SALES_KINDS.invoice, input.invoiceId, 'invoiceId');
+  if (!i.ok) return i;
+  const receipt = r.value;
+  const invoice = i.value;
+  if (receipt.payerId !== invoice.billToId) {
+    return err<PartyMismatchError>({
+      code: 'PARTY_MISMATCH',
+      message: `receiptId: receipt ${receipt.number} was paid by ${receipt.payerId}, invoice ${invoice.number} is billed to ${invoice.billToId}`,
+      field: 'receiptId',
+      expected: invoice.billToId,
+      actual: receipt.payerId,
+    });
+  }
+  for (const [field, m] of [
+    ['amount.currency', receipt.amount],
+    ['invoiceId', invoice.gross],
+  ] as const) {
+    if (m.currency.code !== input.amount.currency.code) {
+      return err<CurrencyMismatchError>({
+        code: 'CURRENCY_MISMATCH',
+        message: `${field}: ${input.amount.currency.code} does not match ${m.currency.code}`,
+        expected: m.currency.code,
+        actual: input.amount.currency.code,
+        field,
+      });
+    }
+  }
+  if (input.amount.greaterThan(receipt.unallocated) || input.amount.greaterThan(invoice.residual)) {
+    return err<OverAllocationError>({
+      code: 'OVER_ALLOCATION',
+      message: `amount: ${input.amount} exceeds the receipt's unallocated ${receipt.unallocated} or the invoice's residual ${invoice.residual}`,
+      field: 'amount',
+      requested: input.amount,
+      receiptUnallocated: receipt.unallocated,
+      invoiceResidual: invoice.residual,
+    });
+  }
+  const id = uow.newId(SALES_KINDS.writeOff);
+  const unallocated = receipt.unallocated.subtract(input.amount);
+  const residual = invoice.residual.subtract(input.amount);
+  const rt = transition(
+    receiptMachine,
+    receipt.status,
+    unallocated.isZero() ? 'allocate_full' : 'allocate_partial',
+  );
+  if (!rt.ok) return rt;
+  const it = transition(
+    invoiceMachine,
+    invoice.status,
+    residual.isZero() ? 'allocate_full' : 'allocate_partial',
+  );
+  if (!it.ok) return it;
+  const wo: WriteOff = {
+    id,
+    tenantId: uow.tenantId,
+    number: await uow.nextNumber('WO'),
+    receiptId: receipt.id,
+    invoiceId: invoice.id as InvoiceId,
+    partyId: invoice.billToId,
+    amount: input.amount,
+    postedAt: uow.now,
+  };
+  const created = await uow.create(SALES_KINDS.writeOff, wo);
+  if (!created.ok) return created;
+  const savedR = await uow.save(SALES_KINDS.receipt, {
+    ...receipt,
+    status: rt.value.to,
+    allocated: receipt.allocated.add(input.amount),
+    unallocated,
+    allocations: [
+      ...receipt.allocations,
+      { writeOffId: id, invoiceId: invoice.id, amount: input.amount },
+    ],
+  });
+  if (!savedR.ok) return savedR;
+  const savedI = await uow.save(SALES_KINDS.invoice, {
+    ...invoice,
+    status: it.value.to,
+    settled: invoice.settled.add(input.amount),
+    residual,
+  });
+  if (!savedI.ok) return savedI;
+  await uow.postVoucher(
+    SALES_KINDS.writeOff,
+    id,
+    `write-off ${wo.number}: ${receipt.number} → ${invoice.number}`,
+    [
+      { account: uow.accounts.advances, debit: input.amount, partyId: invoice.billToId },
+      { account: uow.accounts.receivable, credit: input.amount, partyId: invoice.billToId },
+    ],
+  );
+  await releaseCredit(uow, invoice.billToId, input.amount, SALES_KINDS.writeOff, id);
+  uow.emit('document.transitioned', {
+    kind: SALES_KINDS.receipt,
+    id: receipt.id,
+    number: receipt.number,
+    ...rt.value,
+  });
+  uow.emit('document.transitioned', {
+    kind: SALES_KINDS.invoice,
+    id: invoice.id,
+    number: invoice.number,
+    ...it.value,
+  });
+  const o = await uow.require<SalesOrder>(SALES_KINDS.order, invoice.orderId, 'invoiceId');
+  if (!o.ok) return o;
+  const creditReserved = o.value.creditReserved.subtract(input.amount);
+  if (residual.isZero()) {
+    const ot = transitionOrder(o.value, 'settle', { creditReserved });
+    if (!ot.ok) return ot;
+    const savedO = await uow.save(SALES_KINDS.order, ot.value.doc);
+    if (!savedO.ok) return savedO;
+    uow.emit('document.transitioned', ot.value.event);
+  } else {
+    const savedO = await uow.save(SALES_KINDS.order, { ...o.value, creditReserved });
+    if (!savedO.ok) return savedO;
+  }
+  return ok(wo);
+}

@@ -1,0 +1,143 @@
+/**
+ * The command runner: validate → one transaction → idempotency → handler → outbox → commit →
+ * publish. Business failures roll the transaction back, so a rejected command changes nothing.
+ *
+ * @module
+ */
+import type { z } from 'zod';
+import type { DomainEvent, TradecoreBus } from '../events';
+import { createBus } from '../events';
+import type { TenantId } from '../kernel/brand';
+import { canonicalJson, decode, encode } from '../kernel/codec';
+import type { IdempotencyConflictError, ValidationError } from '../kernel/errors';
+import { type Err, err, type Ok, type Result } from '../kernel/result';
+import type { StorePort } from '../ports/store';
+import { idSchema, parseInput } from '../validation';
+import { UnitOfWork, type UnitOfWorkDeps } from './unit-of-work';
+
+/** Options every command accepts. */
+export interface CommandOptions {
+  /**
+   * Idempotency key. The first successful use stores the result; a later call with the same key
+   * and the same input returns that result without doing anything; the same key with a
+   * different input is an `IDEMPOTENCY_CONFLICT`. A rejected command does not consume its key.
+   */
+  readonly idempotencyKey?: string;
+}
+
+/** Everything the runner needs. */
+export interface CommandContext extends UnitOfWorkDeps {
+  /** The store. */
+  readonly store: StorePort;
+  /** The bus events are published on after commit. */
+  readonly bus: TradecoreBus;
+  /** How often a command is retried after a `VERSION_CONFLICT` (default 5). */
+  readonly maxAttempts: number;
+  /** Called when a bus subscriber throws; the event still counts as delivered. */
+  readonly onSubscriberError: (error: unknown, event: DomainEvent) => void;
+}
+
+class Rollback {
+  constructor(readonly result: Result<unknown, unknown>) {}
+}
+
+/** A command: `(tenantId, input, options?) → R` plus validation and idempotency errors. */
+export type Command<R> = (
+  tenantId: string,
+  input: unknown,
+  options?: CommandOptions,
+) => Promise<R | Err<ValidationError> | Err<IdempotencyConflictError>>;
+
+/** The success value of a result type. */
+export type OkValue<R> = R extends Ok<infer T> ? T : never;
+
+/**
+ * Defines a command from its name, its input schema and a handler that runs in a unit of
+ * work. The handler returns a typed result; any `Err` rolls everything back.
+ */
+export function defineCommand<S extends z.ZodType, R extends Result<unknown, { code: string }>>(
+  ctx: CommandContext,
+  name: string,
+  schema: S,
+  handler: (uow: UnitOfWork, input: z.output<S>) => Promise<R>,
+): Command<R> {
+  return async (tenantId, input, options = {}) => {
+    const tenant = parseInput(idSchema, tenantId, 'tenantId');
+    if (!tenant.ok) return tenant;
+    const parsed = parseInput(schema, input);
+    if (!parsed.ok) return parsed;
+    if (options.idempotencyKey !== undefined) {
+      const k = parseInput(idSchema, options.idempotencyKey, 'idempotencyKey');
+      if (!k.ok) return k;
+    }
+    const request = options.idempotencyKey === undefined ? '' : canonicalJson(parsed.value);
+    const idemKey =
+      options.idempotencyKey === undefined ? undefined : `${name}:${options.idempotencyKey}`;
+
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const result = await ctx.store.transaction(tenant.value as TenantId, async (tx) => {
+          if (idemKey !== undefined) {
+            const claim = await tx.idempotency.claim(idemKey, request);
+            if (claim.status === 'done') {
+              if (claim.request !== request) {
+                throw new Rollback(
+                  err({
+                    code: 'IDEMPOTENCY_CONFLICT',
+                    message: `idempotency key ${options.idempotencyKey} was already used for ${name} with a different input`,
+                    key: options.idempotencyKey as string,
+                  }),
+                );
+              }
+              return { ok: true as const, value: decode<OkValue<R>>(claim.response) } as R;
+            }
+          }
+          const uow = new UnitOfWork(tx, ctx);
+          const r = await handler(uow, parsed.value);
+          if (!r.ok) throw new Rollback(r);
+          await uow.flushEvents();
+          if (idemKey !== undefined) await tx.idempotency.complete(idemKey, encode(r.value));
+          return r;
+        });
+        await relay(ctx);
+        return result;
+      } catch (e) {
+        if (!(e instanceof Rollback)) throw e;
+        const error = (e.result as { error: { code: string } }).error;
+        if (error.code === 'VERSION_CONFLICT' && attempt < ctx.maxAttempts) continue;
+        return e.result as R;
+      }
+    }
+  };
+}
+
+/** Publishes every committed, unpublished outbox entry on the bus. */
+export async function relay(ctx: {
+  store: StorePort;
+  bus: TradecoreBus;
+  onSubscriberError: (error: unknown, event: DomainEvent) => void;
+}): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const n = await ctx.store.relayOutbox((m) => {
+      const event = {
+        id: m.id,
+        type: m.type,
+        tenantId: m.tenantId,
+        occurredAt: m.occurredAt,
+        payload: decode(m.payload),
+      };
+      // The outbox row carries the type as data; the bus is typed per type.
+      const emit = ctx.bus.emit as (type: string, event: unknown) => void;
+      try {
+        emit(m.type, event);
+      } catch (e) {
+        ctx.onSubscriberError(e, event as DomainEvent);
+      }
+    });
+    total += n;
+    if (n === 0) return total;
+  }
+}
+
+export { createBus };

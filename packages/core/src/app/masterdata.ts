@@ -1,0 +1,211 @@
+/**
+ * Master-data use cases: customers, products, warehouses, price lists, credit limits, stock
+ * receipts.
+ *
+ * @module
+ */
+
+import type { z } from 'zod';
+import type { CustomerId, PriceListId, ProductId, ShipToId, WarehouseId } from '../kernel/brand';
+import type { NotFoundError, ValidationError } from '../kernel/errors';
+import { err, ok, type Result } from '../kernel/result';
+import type { Customer, Product, Warehouse } from '../masterdata/types';
+import { MASTERDATA_KINDS } from '../masterdata/types';
+import { Money } from '../money/money';
+import { Quantity } from '../money/quantity';
+import type { CreditAccount, StockLevel } from '../ports/store';
+import type { PriceList } from '../pricing/price-list';
+import type {
+  receiveStockInput,
+  registerCustomerInput,
+  registerProductInput,
+  registerWarehouseInput,
+  savePriceListInput,
+  setCreditLimitInput,
+} from './schemas';
+import type { UnitOfWork } from './unit-of-work';
+
+/** Upserts a record: creates it, or replaces it keeping its version check. */
+async function upsert(uow: UnitOfWork, kind: string, value: { id: string }) {
+  const existing = await uow.load(kind, value.id);
+  const r = existing === undefined ? await uow.create(kind, value) : await uow.save(kind, value);
+  if (!r.ok) return r;
+  uow.emit('masterdata.saved', {
+    kind,
+    id: value.id,
+    change: existing === undefined ? 'created' : 'updated',
+  });
+  return ok(value);
+}
+
+/** Creates or updates a customer. A `billToId` other than itself must exist. */
+export async function registerCustomer(
+  uow: UnitOfWork,
+  input: z.output<typeof registerCustomerInput>,
+) {
+  const billToId = (input.billToId ?? input.id) as CustomerId;
+  if (billToId !== input.id) {
+    const billTo = await uow.require<Customer>(MASTERDATA_KINDS.customer, billToId, 'billToId');
+    if (!billTo.ok) return billTo;
+  }
+  const customer: Customer = {
+    id: input.id as CustomerId,
+    tenantId: uow.tenantId,
+    name: input.name,
+    billToId,
+    shipTo: input.shipTo.map((s) => ({ ...s, id: s.id as ShipToId })),
+  };
+  return upsert(uow, MASTERDATA_KINDS.customer, customer);
+}
+
+/** Creates or updates a product. Its standard cost must be in a currency; conversions go to its stock unit. */
+export async function registerProduct(
+  uow: UnitOfWork,
+  input: z.output<typeof registerProductInput>,
+) {
+  const bad = input.conversions.findIndex((c) => c.to !== input.stockUnit);
+  if (bad >= 0) {
+    const path = `conversions.${bad}.to`;
+    return err<ValidationError>({
+      code: 'VALIDATION_FAILED',
+      message: `${path}: must convert to the stock unit ${input.stockUnit} [stock_unit]`,
+      issues: [
+        { path, rule: 'stock_unit', message: `${path}: must be the stock unit ${input.stockUnit}` },
+      ],
+    });
+  }
+  const product: Product = {
+    id: input.id as ProductId,
+    tenantId: uow.tenantId,
+    sku: input.sku,
+    name: input.name,
+    stockUnit: input.stockUnit,
+    integral: input.integral,
+    conversions: input.conversions,
+    taxRate: input.taxRate,
+    standardCost: input.standardCost,
+  };
+  return upsert(uow, MASTERDATA_KINDS.product, product);
+}
+
+/** Creates or updates a warehouse. */
+export async function registerWarehouse(
+  uow: UnitOfWork,
+  input: z.output<typeof registerWarehouseInput>,
+) {
+  const w: Warehouse = { id: input.id as WarehouseId, tenantId: uow.tenantId, name: input.name };
+  return upsert(uow, MASTERDATA_KINDS.warehouse, w);
+}
+
+/** Creates or replaces a price list. Every product must exist. */
+export async function savePriceList(uow: UnitOfWork, input: z.output<typeof savePriceListInput>) {
+  for (const [i, e] of input.entries.entries()) {
+    const p = await uow.require<Product>(
+      MASTERDATA_KINDS.product,
+      e.productId,
+      `entries.${i}.productId`,
+    );
+    if (!p.ok) return p;
+  }
+  const list: PriceList = {
+    id: input.id as PriceListId,
+    tenantId: uow.tenantId,
+    name: input.name,
+    currency: input.currency,
+    priceIncludesTax: input.priceIncludesTax,
+    entries: input.entries.map((e) => ({ ...e, productId: e.productId as ProductId })),
+  };
+  return upsert(uow, 'price-list', list);
+}
+
+/** Sets a customer's credit limit (creating its account); exposure is kept. */
+export async function setCreditLimit(
+  uow: UnitOfWork,
+  input: z.output<typeof setCreditLimitInput>,
+): Promise<Result<CreditAccount, NotFoundError | ValidationError>> {
+  const c = await uow.require<Customer>(MASTERDATA_KINDS.customer, input.customerId, 'customerId');
+  if (!c.ok) return c;
+  const current = await uow.tx.credit.account(input.customerId);
+  if (current && current.currency !== input.limit.currency.code && !current.exposure.isZero()) {
+    return err<ValidationError>({
+      code: 'VALIDATION_FAILED',
+      message: `limit.currency: the account has open exposure in ${current.currency} [currency_change]`,
+      issues: [
+        {
+          path: 'limit.currency',
+          rule: 'currency_change',
+          message: `limit.currency: must stay ${current.currency} while exposure is open`,
+        },
+      ],
+    });
+  }
+  const account = await uow.tx.credit.setLimit(
+    input.customerId,
+    input.limit.currency.code,
+    input.limit.amount,
+  );
+  uow.emit('masterdata.saved', {
+    kind: 'credit-limit',
+    id: input.customerId,
+    change: current ? 'updated' : 'created',
+  });
+  return ok(account);
+}
+
+/** Receives goods into a warehouse (on-hand += qty) and posts Dr inventory / Cr GR clearing at standard cost. */
+export async function receiveStock(
+  uow: UnitOfWork,
+  input: z.output<typeof receiveStockInput>,
+): Promise<Result<StockLevel, NotFoundError | ValidationError>> {
+  const p = await uow.require<Product>(MASTERDATA_KINDS.product, input.productId, 'productId');
+  if (!p.ok) return p;
+  const w = await uow.require<Warehouse>(
+    MASTERDATA_KINDS.warehouse,
+    input.warehouseId,
+    'warehouseId',
+  );
+  if (!w.ok) return w;
+  const product = p.value;
+  if (product.integral && !input.quantity.isInteger()) {
+    return err<ValidationError>({
+      code: 'VALIDATION_FAILED',
+      message: `quantity: ${product.id} is counted in whole ${product.stockUnit} [integral]`,
+      issues: [
+        {
+          path: 'quantity',
+          rule: 'integral',
+          message: `quantity: must be a whole number of ${product.stockUnit}`,
+        },
+      ],
+    });
+  }
+  const level = await uow.tx.stock.adjust(product.id, input.warehouseId, input.quantity);
+  const receiptId = uow.newId('stock-receipt');
+  uow.emit('stock.changed', {
+    productId: product.id,
+    warehouseId: input.warehouseId,
+    change: 'received',
+    quantity: Quantity.of(input.quantity, product.stockUnit),
+    sourceKind: 'stock-receipt',
+    sourceId: receiptId,
+  });
+  const value = product.standardCost.multiply(input.quantity).round('half-up');
+  if (!value.isZero()) {
+    await uow.postVoucher('stock-receipt', receiptId, `stock receipt ${input.reference}`.trim(), [
+      { account: uow.accounts.inventory, debit: value },
+      { account: uow.accounts.goodsReceivedClearing, credit: value },
+    ]);
+  }
+  return ok(level);
+}
+
+/** Exposure and limit of a credit account as Money. */
+export function creditFigures(a: CreditAccount): {
+  limit: Money;
+  exposure: Money;
+  available: Money;
+} {
+  const limit = Money.of(a.limit, a.currency);
+  const exposure = Money.of(a.exposure, a.currency);
+  return { limit, exposure, available: limit.subtract(exposure) };
+}

@@ -1,0 +1,243 @@
+/**
+ * `createTradecore` — the SDK's front door: commands (validated, transactional, idempotent)
+ * and queries over one store, and the bus their events are published on.
+ *
+ * @module
+ */
+import { type AccountMap, DEFAULT_ACCOUNTS } from '../accounting/voucher';
+import type { DomainEvent, TradecoreBus } from '../events';
+import type { TenantId } from '../kernel/brand';
+import type { Clock, IdGenerator } from '../kernel/clock';
+import { decode } from '../kernel/codec';
+import type { ValidationError } from '../kernel/errors';
+import { ok, type Result } from '../kernel/result';
+import type { Customer, Product } from '../masterdata/types';
+import { MASTERDATA_KINDS } from '../masterdata/types';
+import { Money } from '../money/money';
+import { Quantity } from '../money/quantity';
+import type { RoundingMode } from '../money/rounding';
+import type { AccountBalance, CreditAccount, LedgerVoucher, StorePort } from '../ports/store';
+import { randomIds, systemClock } from '../runtime';
+import {
+  type Delivery,
+  type Invoice,
+  type Receipt,
+  SALES_KINDS,
+  type SalesOrder,
+} from '../sales/documents';
+import { idSchema, parseInput } from '../validation';
+import { recordReceipt, writeOff } from './cash';
+import { type CommandContext, createBus, defineCommand, relay } from './command';
+import {
+  receiveStock,
+  registerCustomer,
+  registerProduct,
+  registerWarehouse,
+  savePriceList,
+  setCreditLimit,
+} from './masterdata';
+import {
+  cancelSalesOrder,
+  confirmSalesOrder,
+  deliverSalesOrder,
+  draftSalesOrder,
+  invoiceSalesOrder,
+} from './orders';
+import * as S from './schemas';
+
+/** Options of {@link createTradecore}. */
+export interface TradecoreOptions {
+  /** The storage adapter (memory, PGlite or PostgreSQL). */
+  readonly store: StorePort;
+  /** The clock port (default: the system clock). */
+  readonly clock?: Clock;
+  /** The id port (default: random UUIDs). */
+  readonly ids?: IdGenerator;
+  /** Account mapping for vouchers (default: China's chart of accounts). */
+  readonly accounts?: Partial<AccountMap>;
+  /** Rounding mode of amounts (default `half-up`). */
+  readonly rounding?: RoundingMode;
+  /** Attempts per command when a concurrent writer wins an optimistic conflict (default 5). */
+  readonly maxAttempts?: number;
+  /** Called when a bus subscriber throws (default: `console.error`). The command still succeeds. */
+  readonly onSubscriberError?: (error: unknown, event: DomainEvent) => void;
+  /** Use this bus instead of a new one. */
+  readonly bus?: TradecoreBus;
+}
+
+/** Stock of a product in a warehouse, in its stock unit. */
+export interface StockView {
+  /** On hand. */
+  readonly onHand: Quantity;
+  /** Reserved for confirmed orders. */
+  readonly reserved: Quantity;
+  /** on hand − reserved. */
+  readonly available: Quantity;
+}
+
+/** A credit account in Money. */
+export interface CreditView {
+  /** The limit. */
+  readonly limit: Money;
+  /** Reserved exposure (open orders and receivables). */
+  readonly exposure: Money;
+  /** limit − exposure. */
+  readonly available: Money;
+}
+
+/**
+ * Creates a Tradecore instance over a store.
+ *
+ * @example
+ * ```ts
+ * const tc = createTradecore({ store: await createMemoryStore() });
+ * tc.events.on('document.transitioned', (e) => console.log(e.payload));
+ * const order = await tc.draftSalesOrder('acme', { customerId: 'c1', warehouseId: 'w1', priceListId: 'retail', lines: [{ productId: 'p1', quantity: '2' }] });
+ * ```
+ */
+export function createTradecore(options: TradecoreOptions) {
+  const ctx: CommandContext = {
+    store: options.store,
+    clock: options.clock ?? systemClock,
+    ids: options.ids ?? randomIds,
+    accounts: { ...DEFAULT_ACCOUNTS, ...options.accounts },
+    bus: options.bus ?? createBus(),
+    maxAttempts: options.maxAttempts ?? 5,
+    onSubscriberError:
+      options.onSubscriberError ??
+      ((error, event) => console.error(`tradecore: a subscriber of ${event.type} threw`, error)),
+  };
+  const settings = { rounding: options.rounding ?? 'half-up' };
+  const store = options.store;
+
+  /** Runs a read-only query in one transaction of a validated tenant. */
+  async function query<T>(
+    tenantId: string,
+    fields: Record<string, unknown>,
+    work: (tx: Parameters<Parameters<StorePort['transaction']>[1]>[0]) => Promise<T>,
+  ): Promise<Result<T, ValidationError>> {
+    const t = parseInput(idSchema, tenantId, 'tenantId');
+    if (!t.ok) return t;
+    for (const [field, value] of Object.entries(fields)) {
+      const f = parseInput(idSchema, value, field);
+      if (!f.ok) return f;
+    }
+    return ok(await store.transaction(t.value as TenantId, work));
+  }
+  const getRecord =
+    <T>(kind: string) =>
+    (tenantId: string, id: string) =>
+      query(tenantId, { id }, async (tx) => {
+        const r = await tx.records.get(kind, id);
+        return r === undefined ? undefined : decode<T>(r.data);
+      });
+
+  return {
+    /** The bus every committed domain event is published on (mitt). */
+    events: ctx.bus,
+    /** The store in use. */
+    store,
+
+    // ---- commands ----
+    /** Creates or updates a customer with its bill-to and ship-to parties. */
+    registerCustomer: defineCommand(
+      ctx,
+      'registerCustomer',
+      S.registerCustomerInput,
+      registerCustomer,
+    ),
+    /** Creates or updates a product. */
+    registerProduct: defineCommand(ctx, 'registerProduct', S.registerProductInput, registerProduct),
+    /** Creates or updates a warehouse. */
+    registerWarehouse: defineCommand(
+      ctx,
+      'registerWarehouse',
+      S.registerWarehouseInput,
+      registerWarehouse,
+    ),
+    /** Creates or replaces a price list. */
+    savePriceList: defineCommand(ctx, 'savePriceList', S.savePriceListInput, savePriceList),
+    /** Sets a customer's credit limit. */
+    setCreditLimit: defineCommand(ctx, 'setCreditLimit', S.setCreditLimitInput, setCreditLimit),
+    /** Receives goods into a warehouse. */
+    receiveStock: defineCommand(ctx, 'receiveStock', S.receiveStockInput, receiveStock),
+    /** Drafts a priced sales order. */
+    draftSalesOrder: defineCommand(ctx, 'draftSalesOrder', S.draftSalesOrderInput, (uow, input) =>
+      draftSalesOrder(uow, input, settings),
+    ),
+    /** Confirms an order: credit and stock reserved atomically, or neither. */
+    confirmSalesOrder: defineCommand(ctx, 'confirmSalesOrder', S.orderRefInput, confirmSalesOrder),
+    /** Cancels an order, releasing its reservations. */
+    cancelSalesOrder: defineCommand(ctx, 'cancelSalesOrder', S.orderRefInput, cancelSalesOrder),
+    /** Delivers a confirmed order. */
+    deliverSalesOrder: defineCommand(ctx, 'deliverSalesOrder', S.orderRefInput, deliverSalesOrder),
+    /** Invoices a delivered order to its bill-to party. */
+    invoiceSalesOrder: defineCommand(ctx, 'invoiceSalesOrder', S.orderRefInput, invoiceSalesOrder),
+    /** Records a receipt (held as an advance until written off). */
+    recordReceipt: defineCommand(ctx, 'recordReceipt', S.recordReceiptInput, recordReceipt),
+    /** Writes a receipt off against an invoice (核销). */
+    writeOff: defineCommand(ctx, 'writeOff', S.writeOffInput, writeOff),
+
+    // ---- queries ----
+    /** A customer. */
+    getCustomer: getRecord<Customer>(MASTERDATA_KINDS.customer),
+    /** A product. */
+    getProduct: getRecord<Product>(MASTERDATA_KINDS.product),
+    /** A sales order. */
+    getSalesOrder: getRecord<SalesOrder>(SALES_KINDS.order),
+    /** A delivery. */
+    getDelivery: getRecord<Delivery>(SALES_KINDS.delivery),
+    /** An invoice. */
+    getInvoice: getRecord<Invoice>(SALES_KINDS.invoice),
+    /** A receipt. */
+    getReceipt: getRecord<Receipt>(SALES_KINDS.receipt),
+    /** Sales orders of a customer, by id. */
+    listSalesOrders: (tenantId: string, customerId: string) =>
+      query(tenantId, { customerId }, async (tx) =>
+        (await tx.records.find({ kind: SALES_KINDS.order, where: { customerId } })).map((r) =>
+          decode<SalesOrder>(r.data),
+        ),
+      ),
+    /** Stock of a product in a warehouse. */
+    stockLevel: (tenantId: string, productId: string, warehouseId: string) =>
+      query(tenantId, { productId, warehouseId }, async (tx): Promise<StockView | undefined> => {
+        const p = await tx.records.get(MASTERDATA_KINDS.product, productId);
+        if (!p) return undefined;
+        const unit = decode<Product>(p.data).stockUnit;
+        const l = await tx.stock.level(productId, warehouseId);
+        return {
+          onHand: Quantity.of(l.onHand, unit),
+          reserved: Quantity.of(l.reserved, unit),
+          available: Quantity.of(l.onHand.minus(l.reserved), unit),
+        };
+      }),
+    /** A customer's credit account. */
+    creditAccount: (tenantId: string, customerId: string) =>
+      query(tenantId, { customerId }, async (tx): Promise<CreditView | undefined> => {
+        const a: CreditAccount | undefined = await tx.credit.account(customerId);
+        if (!a) return undefined;
+        const limit = Money.of(a.limit, a.currency);
+        const exposure = Money.of(a.exposure, a.currency);
+        return { limit, exposure, available: limit.subtract(exposure) };
+      }),
+    /** Vouchers posted for a document. */
+    vouchersFor: (tenantId: string, sourceKind: string, sourceId: string) =>
+      query(
+        tenantId,
+        { sourceId },
+        (tx): Promise<LedgerVoucher[]> => tx.ledger.vouchersFor(sourceKind, sourceId),
+      ),
+    /** Trial balance: Σ debits and Σ credits per account (optionally for one party). */
+    trialBalance: (tenantId: string, partyId?: string) =>
+      query(
+        tenantId,
+        partyId === undefined ? {} : { partyId },
+        (tx): Promise<AccountBalance[]> => tx.ledger.balances(partyId),
+      ),
+    /** Publishes any committed events still in the outbox (e.g. after a crash). */
+    relayOutbox: () => relay(ctx),
+  };
+}
+
+/** A Tradecore instance. */
+export type Tradecore = ReturnType<typeof createTradecore>;
