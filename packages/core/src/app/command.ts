@@ -10,7 +10,7 @@ import { createBus } from '../events';
 import type { TenantId } from '../kernel/brand';
 import { canonicalJson, decode, encode } from '../kernel/codec';
 import type { IdempotencyConflictError, ValidationError } from '../kernel/errors';
-import { type Err, err, type Ok, type Result } from '../kernel/result';
+import { type Err, err, type OkValue, type Result } from '../kernel/result';
 import type { StorePort } from '../ports/store';
 import { idSchema, parseInput } from '../validation';
 import { UnitOfWork, type UnitOfWorkDeps } from './unit-of-work';
@@ -47,9 +47,6 @@ export type Command<R> = (
   input: unknown,
   options?: CommandOptions,
 ) => Promise<R | Err<ValidationError> | Err<IdempotencyConflictError>>;
-
-/** The success value of a result type. */
-export type OkValue<R> = R extends Ok<infer T> ? T : never;
 
 /**
  * Defines a command from its name, its input schema and a handler that runs in a unit of

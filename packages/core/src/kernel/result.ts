@@ -19,6 +19,12 @@ export interface Err<E> {
 /** Either an {@link Ok} or an {@link Err}. Every use case returns one. */
 export type Result<T, E> = Ok<T> | Err<E>;
 
+/** The success value type of a result type (`never` if it cannot succeed). */
+export type OkValue<R> = R extends Ok<infer T> ? T : never;
+
+/** The error type of a result type. */
+export type ErrValue<R> = R extends Err<infer E> ? E : never;
+
 /** Wraps a value as a successful {@link Result}. */
 export function ok<T>(value: T): Ok<T> {
   return { ok: true, value };
@@ -38,8 +44,8 @@ export function isOk<T, E>(r: Result<T, E>): r is Ok<T> {
  * Returns the value of an {@link Ok} or throws (a bug: the caller asserted success).
  * Use in tests and examples, never to paper over a business outcome.
  */
-export function unwrap<T, E>(r: Result<T, E>): T {
-  if (r.ok) return r.value;
+export function unwrap<R extends Result<unknown, unknown>>(r: R): OkValue<R> {
+  if (r.ok) return r.value as OkValue<R>;
   const e = r.error as { code?: string; message?: string };
   throw new Error(
     `unwrap() on an Err: ${e.code ?? 'ERROR'}: ${e.message ?? JSON.stringify(r.error)}`,

@@ -1,0 +1,25 @@
+/**
+ * `@tradecore/testkit` — the one conformance suite every storage adapter runs.
+ *
+ * @example
+ * ```ts
+ * import { runConformanceSuite } from '@tradecore/testkit';
+ * runConformanceSuite({ name: 'memory', open: () => createMemoryStore() });
+ * ```
+ */
+import type { StoreHarness } from './harness';
+import { portSuite } from './suites/port';
+import { sliceSuite } from './suites/slice';
+
+export { fingerprint } from './fingerprint';
+export { cents, seedSlice, tradecoreFor } from './fixtures';
+export { all, d, freshTenant, peek, prng, type StoreHarness } from './harness';
+export { type AllocationRun, allocationViolations } from './invariants';
+export { runSliceModel } from './suites/model';
+export { portSuite, sliceSuite };
+
+/** Registers the whole conformance suite (port + slice) for one adapter. */
+export function runConformanceSuite(h: StoreHarness): void {
+  portSuite(h);
+  sliceSuite(h);
+}

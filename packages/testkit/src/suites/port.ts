@@ -1,0 +1,539 @@
+/**
+ * Conformance of the storage port itself: records, atomicity, optimistic conflicts, idempotency
+ * keys, the outbox, tenant isolation and the atomic operations under many concurrent callers.
+ */
+import {
+  type Dec,
+  isCreditShortfall,
+  isStockShortfall,
+  type OutboxMessage,
+  type StorePort,
+  type TenantId,
+} from '@tradecore/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { all, d, freshTenant, peek, prng, type StoreHarness } from '../harness';
+import { allocationViolations } from '../invariants';
+
+class Boom extends Error {}
+
+/** Reserves stock the naive way: read availability in one transaction, take it in another. */
+async function naiveTake(
+  store: StorePort,
+  t: TenantId,
+  p: string,
+  w: string,
+  qty: Dec,
+): Promise<boolean> {
+  const level = await store.transaction(t, (tx) => tx.stock.level(p, w));
+  if (level.onHand.minus(level.reserved).lessThan(qty)) return false;
+  await store.transaction(t, (tx) => tx.stock.adjust(p, w, qty.negated()));
+  return true;
+}
+
+/** Registers the port conformance tests for one adapter. */
+export function portSuite(h: StoreHarness): void {
+  describe(`storage port conformance — ${h.name}`, () => {
+    let store: StorePort;
+    beforeAll(async () => {
+      store = await h.open();
+    });
+    afterAll(async () => {
+      await (h.close ? h.close(store) : store.close());
+    });
+    const scale = h.scale ?? 1;
+
+    describe('records', () => {
+      it('inserts, reads, updates with versions, finds by field and by number', async () => {
+        const t = freshTenant('rec');
+        await store.transaction(t, async (tx) => {
+          expect(
+            await tx.records.insert({
+              kind: 'doc',
+              id: 'b',
+              number: 'N-2',
+              data: { customerId: 'c1', n: 2 },
+            }),
+          ).toBe('inserted');
+          expect(
+            await tx.records.insert({
+              kind: 'doc',
+              id: 'a',
+              number: 'N-1',
+              data: { customerId: 'c1', n: 1 },
+            }),
+          ).toBe('inserted');
+          expect(
+            await tx.records.insert({
+              kind: 'doc',
+              id: 'c',
+              data: { customerId: 'c2', n: 3, nested: { x: [1, 'y'] } },
+            }),
+          ).toBe('inserted');
+          expect(
+            await tx.records.insert({ kind: 'other', id: 'a', data: { customerId: 'c1' } }),
+          ).toBe('inserted');
+        });
+        await store.transaction(t, async (tx) => {
+          const a = await tx.records.get('doc', 'a');
+          expect(a).toMatchObject({
+            kind: 'doc',
+            id: 'a',
+            tenantId: t,
+            version: 1,
+            number: 'N-1',
+            data: { customerId: 'c1', n: 1 },
+          });
+          expect((await tx.records.get('doc', 'c'))?.data).toEqual({
+            customerId: 'c2',
+            n: 3,
+            nested: { x: [1, 'y'] },
+          });
+          expect(await tx.records.get('doc', 'zzz')).toBeUndefined();
+          expect((await tx.records.getByNumber('doc', 'N-2'))?.id).toBe('b');
+          expect(await tx.records.getByNumber('doc', 'N-9')).toBeUndefined();
+          const c1 = await tx.records.find({ kind: 'doc', where: { customerId: 'c1' } });
+          expect(c1.map((r) => r.id)).toEqual(['a', 'b']);
+          expect((await tx.records.find({ kind: 'doc' })).map((r) => r.id)).toEqual([
+            'a',
+            'b',
+            'c',
+          ]);
+          expect((await tx.records.find({ kind: 'doc', limit: 1 })).map((r) => r.id)).toEqual([
+            'a',
+          ]);
+          expect(
+            await tx.records.find({ kind: 'doc', where: { customerId: 'c1', n: 2 } }),
+          ).toHaveLength(1);
+          expect(await tx.records.update('doc', 'a', 1, { customerId: 'c1', n: 10 })).toEqual({
+            status: 'updated',
+            version: 2,
+          });
+          expect(await tx.records.update('doc', 'a', 1, { customerId: 'c1', n: 11 })).toEqual({
+            status: 'conflict',
+          });
+          expect(await tx.records.update('doc', 'missing', 1, {})).toEqual({ status: 'conflict' });
+        });
+        const a = await peek<{ version: number; data: unknown }>(store, t, (tx) =>
+          tx.records.get('doc', 'a'),
+        );
+        expect(a.version).toBe(2);
+        expect(a.data).toEqual({ customerId: 'c1', n: 10 });
+      });
+
+      it('reports duplicate ids and numbers and keeps the transaction usable', async () => {
+        const t = freshTenant('dup');
+        await store.transaction(t, async (tx) => {
+          expect(await tx.records.insert({ kind: 'doc', id: 'x', number: 'N-1', data: {} })).toBe(
+            'inserted',
+          );
+          expect(await tx.records.insert({ kind: 'doc', id: 'x', data: {} })).toBe('duplicate-id');
+          expect(await tx.records.insert({ kind: 'doc', id: 'y', number: 'N-1', data: {} })).toBe(
+            'duplicate-number',
+          );
+          expect(await tx.records.insert({ kind: 'doc', id: 'y', number: 'N-2', data: {} })).toBe(
+            'inserted',
+          );
+        });
+        expect(
+          (await peek<unknown[]>(store, t, (tx) => tx.records.find({ kind: 'doc' }))).length,
+        ).toBe(2);
+      });
+
+      it('gives exactly one winner among concurrent inserts of the same id and concurrent updates of the same version', async () => {
+        const t = freshTenant('race');
+        const ins = await all(Array.from({ length: 20 }), () =>
+          store.transaction(t, (tx) =>
+            tx.records.insert({ kind: 'doc', id: 'same', data: { v: 0 } }),
+          ),
+        );
+        expect(ins.filter((r) => r === 'inserted')).toHaveLength(1);
+        const ups = await all(Array.from({ length: 20 }), (_, i) =>
+          store.transaction(t, (tx) => tx.records.update('doc', 'same', 1, { v: i })),
+        );
+        expect(ups.filter((r) => r.status === 'updated')).toHaveLength(1);
+        const rec = await peek<{ version: number }>(store, t, (tx) =>
+          tx.records.get('doc', 'same'),
+        );
+        expect(rec.version).toBe(2);
+      });
+    });
+
+    describe('atomicity', () => {
+      it('rolls back every kind of change when the work throws, and rethrows the same error', async () => {
+        const t = freshTenant('atom');
+        await store.transaction(t, async (tx) => {
+          await tx.stock.adjust('p', 'w', d(10));
+          await tx.credit.setLimit('c', 'CNY', d('1000.00'));
+          await tx.records.insert({ kind: 'doc', id: 'keep', number: 'K-1', data: { v: 1 } });
+        });
+        const boom = new Boom('deliberate');
+        await expect(
+          store.transaction(t, async (tx) => {
+            await tx.records.insert({ kind: 'doc', id: 'gone', number: 'G-1', data: {} });
+            await tx.records.update('doc', 'keep', 1, { v: 2 });
+            await tx.stock.adjust('p', 'w', d(5));
+            await tx.stock.reserve('p', 'w', d(3));
+            await tx.stock.adjust('p2', 'w', d(7));
+            await tx.credit.reserve('c', d('100.00'));
+            await tx.credit.setLimit('c2', 'USD', d(50));
+            await tx.sequences.next('S');
+            await tx.ledger.post({
+              id: 'v1',
+              number: 'V-1',
+              postedAt: '2026-11-22T00:00:00.000Z',
+              sourceKind: 'doc',
+              sourceId: 'gone',
+              memo: '',
+              lines: [
+                { account: '1', debit: d(1), credit: d(0), currency: 'CNY', partyId: 'c' },
+                { account: '2', debit: d(0), credit: d(1), currency: 'CNY', partyId: null },
+              ],
+            });
+            await tx.outbox.add([
+              { id: 'e1', type: 'test', payload: {}, occurredAt: '2026-11-22T00:00:00.000Z' },
+            ]);
+            expect((await tx.idempotency.claim('k', 'req')).status).toBe('new');
+            await tx.idempotency.complete('k', { r: 1 });
+            throw boom;
+          }),
+        ).rejects.toBe(boom);
+        await peek(store, t, async (tx) => {
+          expect(await tx.records.get('doc', 'gone')).toBeUndefined();
+          expect(await tx.records.getByNumber('doc', 'G-1')).toBeUndefined();
+          expect((await tx.records.get('doc', 'keep'))?.data).toEqual({ v: 1 });
+          const l = await tx.stock.level('p', 'w');
+          expect([l.onHand.toFixed(), l.reserved.toFixed()]).toEqual(['10', '0']);
+          expect((await tx.stock.level('p2', 'w')).onHand.isZero()).toBe(true);
+          expect((await tx.credit.account('c'))?.exposure.isZero()).toBe(true);
+          expect(await tx.credit.account('c2')).toBeUndefined();
+          expect(await tx.sequences.next('S')).toBe(1);
+          expect(await tx.ledger.vouchersFor('doc', 'gone')).toEqual([]);
+          expect(await tx.ledger.balances()).toEqual([]);
+          expect((await tx.idempotency.claim('k', 'req')).status).toBe('new');
+        });
+        const seen: OutboxMessage[] = [];
+        await store.relayOutbox((m) => {
+          if (m.tenantId === t) seen.push(m);
+        }, 10_000);
+        expect(seen).toEqual([]);
+      });
+    });
+
+    describe('atomic operations', () => {
+      it('stock: reserve/release/issue are checked and adjust is not', async () => {
+        const t = freshTenant('stk');
+        await store.transaction(t, async (tx) => {
+          expect((await tx.stock.level('p', 'w')).onHand.isZero()).toBe(true);
+          await tx.stock.adjust('p', 'w', d('10.5'));
+          const short = await tx.stock.reserve('p', 'w', d(11));
+          expect(isStockShortfall(short)).toBe(true);
+          const ok = await tx.stock.reserve('p', 'w', d('10.5'));
+          expect(isStockShortfall(ok)).toBe(false);
+          expect(isStockShortfall(await tx.stock.reserve('p', 'w', d('0.000001')))).toBe(true);
+          expect(isStockShortfall(await tx.stock.release('p', 'w', d(11)))).toBe(true);
+          expect(isStockShortfall(await tx.stock.release('p', 'w', d('0.5')))).toBe(false);
+          expect(isStockShortfall(await tx.stock.issueReserved('p', 'w', d(10)))).toBe(false);
+          expect(isStockShortfall(await tx.stock.issueReserved('p', 'w', d(1)))).toBe(true);
+          const l = await tx.stock.level('p', 'w');
+          expect([l.onHand.toFixed(), l.reserved.toFixed()]).toEqual(['0.5', '0']);
+          await tx.stock.adjust('p', 'w', d(-2));
+          expect((await tx.stock.level('p', 'w')).onHand.toFixed()).toBe('-1.5');
+        });
+      });
+
+      it('credit: reserve within the limit only, release within the exposure only', async () => {
+        const t = freshTenant('crd');
+        await store.transaction(t, async (tx) => {
+          expect(isCreditShortfall(await tx.credit.reserve('none', d(1)))).toBe(true);
+          await tx.credit.setLimit('c', 'CNY', d('100.00'));
+          expect(isCreditShortfall(await tx.credit.reserve('c', d('100.01')))).toBe(true);
+          const r = await tx.credit.reserve('c', d('100.00'));
+          expect(isCreditShortfall(r) ? undefined : r.exposure.toFixed(2)).toBe('100.00');
+          expect(isCreditShortfall(await tx.credit.reserve('c', d('0.01')))).toBe(true);
+          expect(isCreditShortfall(await tx.credit.release('c', d('100.01')))).toBe(true);
+          expect(isCreditShortfall(await tx.credit.release('c', d('40')))).toBe(false);
+          const a = await tx.credit.setLimit('c', 'CNY', d('50'));
+          expect([a.limit.toFixed(), a.exposure.toFixed()]).toEqual(['50', '60']);
+          expect(isCreditShortfall(await tx.credit.reserve('c', d('0.01')))).toBe(true);
+        });
+      });
+
+      it(`stock: ${100 * scale} concurrent reservations never exceed on-hand`, async () => {
+        const t = freshTenant('cstk');
+        const onHand = d(500);
+        await store.transaction(t, (tx) => tx.stock.adjust('p', 'w', onHand));
+        const rnd = prng(42);
+        const asks = Array.from({ length: Math.round(100 * scale) }, () =>
+          d(1 + Math.floor(rnd() * 12)),
+        );
+        const results = await all(asks, (q) =>
+          store.transaction(t, (tx) => tx.stock.reserve('p', 'w', q)),
+        );
+        const granted = asks.filter((_, i) => !isStockShortfall(results[i]!));
+        const level = await store.transaction(t, (tx) => tx.stock.level('p', 'w'));
+        expect(
+          allocationViolations({ capacity: onHand, granted, allocated: level.reserved }),
+        ).toEqual([]);
+        expect(results.some((r) => isStockShortfall(r))).toBe(true);
+      });
+
+      it(`credit: ${100 * scale} concurrent reservations never exceed the limit`, async () => {
+        const t = freshTenant('ccrd');
+        const limit = d('10000.00');
+        await store.transaction(t, (tx) => tx.credit.setLimit('c', 'CNY', limit));
+        const rnd = prng(7);
+        const asks = Array.from({ length: Math.round(100 * scale) }, () =>
+          d(Math.floor(rnd() * 40000) + 1).dividedBy(100),
+        );
+        const results = await all(asks, (a) =>
+          store.transaction(t, (tx) => tx.credit.reserve('c', a)),
+        );
+        const granted = asks.filter((_, i) => !isCreditShortfall(results[i]!));
+        const acc = await store.transaction(t, (tx) => tx.credit.account('c'));
+        expect(
+          allocationViolations({ capacity: limit, granted, allocated: acc!.exposure }),
+        ).toEqual([]);
+        expect(results.some((r) => isCreditShortfall(r))).toBe(true);
+      });
+
+      it('check on the checker: a naive read-then-write reservation oversells under the same load', async () => {
+        const t = freshTenant('naive');
+        const onHand = d(500);
+        await store.transaction(t, (tx) => tx.stock.adjust('p', 'w', onHand));
+        const rnd = prng(42);
+        const asks = Array.from({ length: Math.round(100 * scale) }, () =>
+          d(1 + Math.floor(rnd() * 12)),
+        );
+        const took = await all(asks, (q) => naiveTake(store, t, 'p', 'w', q));
+        const granted = asks.filter((_, i) => took[i]);
+        const level = await store.transaction(t, (tx) => tx.stock.level('p', 'w'));
+        const violations = allocationViolations({
+          capacity: onHand,
+          granted,
+          allocated: onHand.minus(level.onHand),
+        });
+        expect(violations.length).toBeGreaterThan(0);
+      });
+
+      it(`sequences: ${200 * scale} concurrent callers get distinct, gapless numbers; rolled-back numbers are reused`, async () => {
+        const t = freshTenant('seq');
+        const n = Math.round(200 * scale);
+        const got = await all(Array.from({ length: n }), () =>
+          store.transaction(t, (tx) => tx.sequences.next('SO')),
+        );
+        expect(new Set(got).size).toBe(n);
+        expect([...got].sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i + 1));
+        expect(await peek(store, t, (tx) => tx.sequences.next('SO'))).toBe(n + 1);
+        expect(await store.transaction(t, (tx) => tx.sequences.next('OTHER'))).toBe(1);
+      });
+    });
+
+    describe('ledger', () => {
+      it('stores vouchers with exact decimals and sums balances per account and party', async () => {
+        const t = freshTenant('led');
+        const line = (
+          account: string,
+          debit: string,
+          credit: string,
+          partyId: string | null = null,
+        ) => ({
+          account,
+          debit: d(debit),
+          credit: d(credit),
+          currency: 'CNY',
+          partyId,
+        });
+        await store.transaction(t, async (tx) => {
+          await tx.ledger.post({
+            id: 'v1',
+            number: 'V-1',
+            postedAt: '2026-11-22T01:02:03.004Z',
+            sourceKind: 'invoice',
+            sourceId: 'i1',
+            memo: 'first',
+            lines: [
+              line('1122', '113.00', '0', 'c1'),
+              line('6001', '0', '100.00'),
+              line('222101', '0', '13.00'),
+            ],
+          });
+          await tx.ledger.post({
+            id: 'v2',
+            number: 'V-2',
+            postedAt: '2026-11-22T01:02:04.000Z',
+            sourceKind: 'invoice',
+            sourceId: 'i2',
+            memo: 'second',
+            lines: [line('1122', '0.01', '0', 'c2'), line('6001', '0', '0.01')],
+          });
+        });
+        await peek(store, t, async (tx) => {
+          const vs = await tx.ledger.vouchersFor('invoice', 'i1');
+          expect(vs).toHaveLength(1);
+          expect(vs[0]!.postedAt).toBe('2026-11-22T01:02:03.004Z');
+          expect(
+            vs[0]!.lines.map((l) => [
+              l.account,
+              l.debit.toFixed(2),
+              l.credit.toFixed(2),
+              l.partyId ?? null,
+            ]),
+          ).toEqual([
+            ['1122', '113.00', '0.00', 'c1'],
+            ['6001', '0.00', '100.00', null],
+            ['222101', '0.00', '13.00', null],
+          ]);
+          const b = await tx.ledger.balances();
+          expect(
+            b.map((x) => [x.account, x.currency, x.debit.toFixed(2), x.credit.toFixed(2)]),
+          ).toEqual([
+            ['1122', 'CNY', '113.01', '0.00'],
+            ['222101', 'CNY', '0.00', '13.00'],
+            ['6001', 'CNY', '0.00', '100.01'],
+          ]);
+          const c2 = await tx.ledger.balances('c2');
+          expect(c2.map((x) => [x.account, x.debit.toFixed(2)])).toEqual([['1122', '0.01']]);
+        });
+      });
+    });
+
+    describe('idempotency keys', () => {
+      it('claims once, replays the completed response, and releases a rolled-back claim', async () => {
+        const t = freshTenant('idem');
+        await expect(
+          store.transaction(t, async (tx) => {
+            expect(await tx.idempotency.claim('k1', 'A')).toEqual({ status: 'new' });
+            throw new Boom();
+          }),
+        ).rejects.toBeInstanceOf(Boom);
+        await store.transaction(t, async (tx) => {
+          expect(await tx.idempotency.claim('k1', 'A')).toEqual({ status: 'new' });
+          await tx.idempotency.complete('k1', { ok: true, n: '1.10' });
+        });
+        const again = await store.transaction(t, (tx) => tx.idempotency.claim('k1', 'B'));
+        expect(again).toEqual({ status: 'done', request: 'A', response: { ok: true, n: '1.10' } });
+      });
+
+      it('lets exactly one of many concurrent claimers of a key do the work', async () => {
+        const t = freshTenant('idemc');
+        let worked = 0;
+        await all(Array.from({ length: 20 }), () =>
+          store.transaction(t, async (tx) => {
+            const c = await tx.idempotency.claim('k', 'same');
+            if (c.status === 'new') {
+              worked++;
+              await tx.idempotency.complete('k', 'done');
+            }
+          }),
+        );
+        expect(worked).toBe(1);
+      });
+    });
+
+    describe('outbox', () => {
+      it('publishes every committed event exactly once, in commit order per transaction, and none of the rolled-back ones', async () => {
+        const t = freshTenant('obx');
+        // Drain anything other tests left behind first.
+        while ((await store.relayOutbox(() => {}, 1000)) > 0) {}
+        const committed: string[] = [];
+        await all(Array.from({ length: 40 }), async (_, i) => {
+          const ids = [`e${i}a`, `e${i}b`];
+          const entries = ids.map((id) => ({
+            id,
+            type: 'test',
+            payload: { i },
+            occurredAt: '2026-11-22T00:00:00.000Z',
+          }));
+          try {
+            await store.transaction(t, async (tx) => {
+              await tx.outbox.add(entries);
+              if (i % 4 === 3) throw new Boom();
+            });
+            committed.push(...ids);
+          } catch (e) {
+            if (!(e instanceof Boom)) throw e;
+          }
+        });
+        const delivered: string[] = [];
+        const deliver = (m: OutboxMessage) => {
+          if (m.tenantId === t) delivered.push(m.id);
+        };
+        await all([1, 2, 3], async () => {
+          while ((await store.relayOutbox(deliver, 7)) > 0) {}
+        });
+        expect(new Set(delivered).size).toBe(delivered.length);
+        expect([...delivered].sort()).toEqual([...committed].sort());
+        for (let i = 0; i < 40; i++) {
+          const a = delivered.indexOf(`e${i}a`);
+          if (a >= 0) expect(delivered.indexOf(`e${i}b`)).toBeGreaterThan(a);
+        }
+        expect(await store.relayOutbox(deliver)).toBe(0);
+      });
+
+      it('keeps an entry when delivery throws, and delivers it on the next relay', async () => {
+        const t = freshTenant('obxf');
+        while ((await store.relayOutbox(() => {}, 1000)) > 0) {}
+        await store.transaction(t, (tx) =>
+          tx.outbox.add([
+            { id: 'only', type: 'test', payload: { x: 1 }, occurredAt: '2026-11-22T00:00:00.000Z' },
+          ]),
+        );
+        await expect(
+          store.relayOutbox(() => {
+            throw new Boom();
+          }),
+        ).rejects.toBeInstanceOf(Boom);
+        const got: OutboxMessage[] = [];
+        await store.relayOutbox((m) => got.push(m));
+        expect(got.map((m) => [m.id, m.tenantId, m.type, m.payload])).toEqual([
+          ['only', t, 'test', { x: 1 }],
+        ]);
+      });
+    });
+
+    describe('tenant isolation', () => {
+      it('never shows tenant B anything tenant A wrote', async () => {
+        const a = freshTenant('tenA');
+        const b = freshTenant('tenB');
+        await store.transaction(a, async (tx) => {
+          await tx.records.insert({ kind: 'doc', id: 'x', number: 'N-1', data: { owner: 'a' } });
+          await tx.stock.adjust('p', 'w', d(5));
+          await tx.credit.setLimit('c', 'CNY', d(100));
+          await tx.sequences.next('S');
+          await tx.idempotency.claim('k', 'r');
+          await tx.idempotency.complete('k', 1);
+          await tx.ledger.post({
+            id: 'v',
+            number: 'V-1',
+            postedAt: '2026-11-22T00:00:00.000Z',
+            sourceKind: 'doc',
+            sourceId: 'x',
+            memo: '',
+            lines: [
+              { account: '1', debit: d(1), credit: d(0), currency: 'CNY', partyId: 'c' },
+              { account: '2', debit: d(0), credit: d(1), currency: 'CNY', partyId: null },
+            ],
+          });
+        });
+        await peek(store, b, async (tx) => {
+          expect(await tx.records.get('doc', 'x')).toBeUndefined();
+          expect(await tx.records.getByNumber('doc', 'N-1')).toBeUndefined();
+          expect(await tx.records.find({ kind: 'doc' })).toEqual([]);
+          expect((await tx.stock.level('p', 'w')).onHand.isZero()).toBe(true);
+          expect(await tx.credit.account('c')).toBeUndefined();
+          expect(await tx.sequences.next('S')).toBe(1);
+          expect((await tx.idempotency.claim('k', 'other')).status).toBe('new');
+          expect(await tx.ledger.vouchersFor('doc', 'x')).toEqual([]);
+          expect(await tx.ledger.balances()).toEqual([]);
+          // B may use the same id and number as A.
+          expect(
+            await tx.records.insert({ kind: 'doc', id: 'x', number: 'N-1', data: { owner: 'b' } }),
+          ).toBe('inserted');
+        });
+        expect(
+          (await peek<{ data: unknown }>(store, a, (tx) => tx.records.get('doc', 'x'))).data,
+        ).toEqual({ owner: 'a' });
+      });
+    });
+  });
+}
