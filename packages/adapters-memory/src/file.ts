@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { open, readFile, rename } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { fromSnapshot, type MemoryState, toSnapshot } from './state';
 
@@ -53,13 +53,4 @@ export async function openFileSink(file: string): Promise<FileSink> {
       }
     },
   };
-}
-
-/** Removes a file if it exists (used by tests). */
-export async function removeIfExists(file: string): Promise<void> {
-  try {
-    await unlink(file);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-  }
 }

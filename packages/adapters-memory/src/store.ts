@@ -79,7 +79,8 @@ export class MemoryStore implements StorePort {
 
   /** {@inheritDoc StorePort.transaction} */
   transaction<T>(tenantId: TenantId, work: (tx: Transaction) => Promise<T>): Promise<T> {
-    this.assertUsable();
+    const misuse = this.misuse();
+    if (misuse) return Promise.reject(misuse);
     return this.mutex.run(async () => {
       const undo: (() => void)[] = [];
       const tx = new MemoryTransaction(this.state, tenantId, undo);
@@ -98,7 +99,8 @@ export class MemoryStore implements StorePort {
 
   /** {@inheritDoc StorePort.relayOutbox} */
   relayOutbox(deliver: (message: OutboxMessage) => void, batchSize = 100): Promise<number> {
-    this.assertUsable();
+    const misuse = this.misuse();
+    if (misuse) return Promise.reject(misuse);
     return this.mutex.run(async () => {
       let n = 0;
       for (const row of this.state.outbox) {
@@ -123,14 +125,15 @@ export class MemoryStore implements StorePort {
     });
   }
 
-  private assertUsable(): void {
-    if (this.closed) throw new TradecoreBug('STORE_CLOSED', 'the memory store was closed');
+  private misuse(): TradecoreBug | undefined {
+    if (this.closed) return new TradecoreBug('STORE_CLOSED', 'the memory store was closed');
     if (this.inside.getStore()) {
-      throw new TradecoreBug(
+      return new TradecoreBug(
         'NESTED_TRANSACTION',
         'a transaction was opened inside another transaction of the same memory store; pass the outer transaction instead',
       );
     }
+    return undefined;
   }
 }
 

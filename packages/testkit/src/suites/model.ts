@@ -230,6 +230,7 @@ class WriteOff implements fc.AsyncCommand<Model, Real> {
   async run(m: Model, r: Real) {
     const rc = pick(m.receipts, this.ri, (x) => x.unallocated > 0n);
     const inv = pick(m.invoices, this.ii, (x) => x.residual > 0n);
+    // biome-ignore lint/complexity/useMathMinMax: bigint has no Math.min.
     const cap = rc.unallocated < inv.residual ? rc.unallocated : inv.residual;
     const amt = this.how === 'max' ? cap : this.how === 'over' ? cap + 1n : this.amount;
     const res = await r.tc.writeOff(r.tenant, {
