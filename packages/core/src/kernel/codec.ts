@@ -21,7 +21,7 @@ export function encode(value: unknown): Json {
     return value;
   }
   if (value instanceof Money) {
-    return { $type: 'money', amount: value.amount.toFixed(), currency: value.currency.code };
+    return { $type: 'money', ...value.toJSON() };
   }
   if (value instanceof Quantity)
     return { $type: 'qty', value: value.value.toFixed(), unit: value.unit };

@@ -37,7 +37,7 @@ export const idSchema = z
   .string({ error: 'must be a string id' })
   .min(1, 'must not be empty')
   .max(128, 'must be at most 128 characters')
-  .regex(/^[A-Za-z0-9._:-]+$/, 'may contain only letters, digits and . _ : -');
+  .regex(/^[A-Za-z0-9._:-]*$/, 'may contain only letters, digits and . _ : -');
 
 /** A non-empty display name. */
 export const nameSchema = z
