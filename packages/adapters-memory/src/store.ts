@@ -65,19 +65,19 @@ export async function createMemoryStore(options: MemoryStoreOptions = {}): Promi
 
 /** The memory adapter's {@link StorePort}. Create it with {@link createMemoryStore}. */
 export class MemoryStore implements StorePort {
-  /** {@inheritDoc StorePort.name} */
+  /** Adapter name: `memory`. */
   readonly name = 'memory';
   private readonly mutex = new AsyncMutex();
   private readonly inside = new AsyncLocalStorage<boolean>();
   private closed = false;
 
-  /** Use {@link createMemoryStore}. */
+  /** @internal Use {@link createMemoryStore}. */
   constructor(
     private readonly state: MemoryState,
     private readonly sink: FileSink | undefined,
   ) {}
 
-  /** {@inheritDoc StorePort.transaction} */
+  /** Runs `work` in one serialised transaction; see `StorePort.transaction` in `@tradecore/core`. */
   transaction<T>(tenantId: TenantId, work: (tx: Transaction) => Promise<T>): Promise<T> {
     const misuse = this.misuse();
     if (misuse) return Promise.reject(misuse);
@@ -97,7 +97,7 @@ export class MemoryStore implements StorePort {
     });
   }
 
-  /** {@inheritDoc StorePort.relayOutbox} */
+  /** Relays committed outbox entries; see `StorePort.relayOutbox` in `@tradecore/core`. */
   relayOutbox(deliver: (message: OutboxMessage) => void, batchSize = 100): Promise<number> {
     const misuse = this.misuse();
     if (misuse) return Promise.reject(misuse);
@@ -118,7 +118,7 @@ export class MemoryStore implements StorePort {
     });
   }
 
-  /** {@inheritDoc StorePort.close} */
+  /** Waits for running transactions, then refuses new ones. */
   async close(): Promise<void> {
     await this.mutex.run(async () => {
       this.closed = true;

@@ -107,7 +107,7 @@ export const draftSalesOrderInput = z.object({
   shipToId: idSchema.optional(),
   warehouseId: idSchema,
   priceListId: idSchema,
-  taxRounding: z.enum(['line', 'document']).default('line'),
+  taxRounding: z.union([z.literal('line'), z.literal('document')]).default('line'),
   lines: z
     .array(
       z.object({
