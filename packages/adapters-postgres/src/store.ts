@@ -1,0 +1,615 @@
+/**
+ * The PostgreSQL store: {@link StorePort} over a {@link SqlDriver} (node-postgres or PGlite).
+ *
+ * Concurrency comes from the database, not from a Node lock: every atomic contract of the port
+ * is one conditional statement (a guarded `UPDATE … RETURNING`, or an `INSERT … ON CONFLICT`),
+ * so it holds across processes at READ COMMITTED.
+ *
+ * @module
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import {
+  type AccountBalance,
+  type CreditAccount,
+  type CreditShortfall,
+  Dec,
+  type IdempotencyClaim,
+  type InsertOutcome,
+  type Json,
+  type JsonObject,
+  type LedgerLine,
+  type LedgerVoucher,
+  type NewRecord,
+  type OutboxEntry,
+  type OutboxMessage,
+  type RecordQuery,
+  type StockLevel,
+  type StockShortfall,
+  type StoredRecord,
+  type StorePort,
+  type TenantId,
+  TradecoreBug,
+  type Transaction,
+  type UpdateOutcome,
+} from '@tradecore/core';
+import type { IsolationLevel, SqlDriver, SqlExecutor } from './driver';
+import { migrate, quoteSchema } from './migrations';
+import { buildStatements, type Statements, TABLES } from './statements';
+
+/** Options of {@link createPostgresStore}. */
+export interface PostgresStoreOptions {
+  /** The database, from {@link fromPgPool} or {@link fromPGlite}. */
+  readonly driver: SqlDriver;
+  /** Schema holding the adapter's tables; must match `/^[a-z_][a-z0-9_]{0,62}$/`. Default `tradecore`. */
+  readonly schema?: string;
+  /** Run {@link migrate} before returning the store. Default `false` (migrate at deploy time). */
+  readonly migrate?: boolean;
+  /**
+   * Isolation level of every transaction. Default `read committed`: the adapter's atomic
+   * statements need nothing stronger. With `serializable`, serialization failures (SQLSTATE
+   * 40001) surface as errors and are not retried by the store.
+   */
+  readonly isolation?: IsolationLevel;
+  /**
+   * Run {@link PostgresStore.maintain} after every this many committed transactions (relays
+   * included). Default 5,000 on PGlite (which has no autovacuum) and 0 (off) on a server.
+   */
+  readonly maintenanceEvery?: number;
+  /**
+   * Receives errors of automatic maintenance (which runs after a commit, in the background, so
+   * it cannot fail the transaction). Default: `console.warn`.
+   */
+  readonly onMaintenanceError?: (error: unknown) => void;
+}
+
+/**
+ * Creates the PostgreSQL store on a driver.
+ *
+ * @example
+ * ```ts
+ * const driver = fromPgPool(new pg.Pool({ connectionString: process.env.DATABASE_URL }));
+ * await migrate(driver, { schema: 'tradecore' });
+ * const store = await createPostgresStore({ driver });
+ * const app = createTradecore({ store });
+ * ```
+ */
+export async function createPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
+  const store = new PostgresStore(options);
+  if (options.migrate) await migrate(options.driver, { schema: store.schema });
+  return store;
+}
+
+const ZERO = new Dec(0);
+
+function toDec(v: unknown): Dec {
+  return new Dec(String(v));
+}
+
+interface StockRow {
+  on_hand: string;
+  reserved: string;
+}
+
+interface CreditRow {
+  currency: string;
+  credit_limit: string;
+  exposure: string;
+}
+
+interface RecordRow {
+  id?: string;
+  version: number | string;
+  number: string | null;
+  data: string;
+}
+
+interface VoucherRow {
+  seq: string;
+  id: string;
+  number: string;
+  posted_at: string;
+  source_kind: string;
+  source_id: string;
+  memo: string;
+  line_no: number | null;
+  account: string | null;
+  debit: string | null;
+  credit: string | null;
+  currency: string | null;
+  party_id: string | null;
+}
+
+interface OutboxRow {
+  seq: string;
+  tenant_id: string;
+  id: string;
+  type: string;
+  payload: string;
+  occurred_at: string;
+}
+
+/**
+ * The PostgreSQL adapter's {@link StorePort}. Create it with {@link createPostgresStore}; its
+ * `name` is the driver's (`postgres` or `pglite`).
+ */
+export class PostgresStore implements StorePort {
+  /** {@inheritDoc StorePort.name} */
+  readonly name: string;
+  /** The schema holding the adapter's tables. */
+  readonly schema: string;
+  private readonly driver: SqlDriver;
+  private readonly sql: Statements;
+  private readonly isolation: IsolationLevel;
+  private readonly maintenanceEvery: number;
+  private readonly onMaintenanceError: (error: unknown) => void;
+  private readonly inside = new AsyncLocalStorage<boolean>();
+  private readonly running = new Set<Promise<unknown>>();
+  private commits = 0;
+  private maintenance: Promise<void> | undefined;
+  private closed = false;
+
+  /** Prefer {@link createPostgresStore}; the constructor does not migrate. */
+  constructor(options: PostgresStoreOptions) {
+    this.schema = options.schema ?? 'tradecore';
+    this.sql = buildStatements(quoteSchema(this.schema));
+    this.driver = options.driver;
+    this.name = options.driver.name;
+    this.isolation = options.isolation ?? 'read committed';
+    const every = options.maintenanceEvery ?? (options.driver.name === 'pglite' ? 5000 : 0);
+    if (!Number.isSafeInteger(every) || every < 0) {
+      throw new TradecoreBug(
+        'INVALID_OPTION',
+        `maintenanceEvery must be an integer ≥ 0, got ${every}`,
+      );
+    }
+    this.maintenanceEvery = every;
+    this.onMaintenanceError =
+      options.onMaintenanceError ??
+      ((e) => console.warn('[@tradecore/adapters-postgres] automatic maintenance failed:', e));
+  }
+
+  /** {@inheritDoc StorePort.transaction} */
+  transaction<T>(tenantId: TenantId, work: (tx: Transaction) => Promise<T>): Promise<T> {
+    this.assertUsable();
+    return this.track(async () => {
+      const value = await this.driver.transaction(
+        async (ex) => {
+          const tx = new PostgresTransaction(this.sql, ex, tenantId);
+          try {
+            const v = await this.inside.run(true, () => work(tx));
+            tx.finish();
+            if (tx.failure !== undefined) {
+              throw new TradecoreBug(
+                'TRANSACTION_ABORTED',
+                'a statement of this transaction failed, so PostgreSQL aborted it; it was rolled back although the work resolved',
+                { cause: tx.failure },
+              );
+            }
+            return v;
+          } catch (e) {
+            tx.finish();
+            throw e;
+          }
+        },
+        { isolation: this.isolation },
+      );
+      this.committed();
+      return value;
+    });
+  }
+
+  /**
+   * {@inheritDoc StorePort.relayOutbox}
+   *
+   * One transaction takes a transaction-level advisory lock (so relays of this schema run one
+   * at a time, in every process, and delivery follows `seq`), claims up to `batchSize`
+   * unpublished entries with `FOR UPDATE`, delivers them in `seq` order and marks them
+   * published. If `deliver` throws, the entries delivered before it
+   * are still marked, the rest stay unpublished, and the error propagates.
+   *
+   * `seq` is taken at insert time, so under concurrency a transaction that inserted later may
+   * commit (and be relayed) before one that inserted earlier: delivery follows `seq` among the
+   * entries visible at relay time, which can differ slightly from commit order.
+   */
+  relayOutbox(deliver: (message: OutboxMessage) => void, batchSize = 100): Promise<number> {
+    this.assertUsable();
+    const limit = Math.max(0, Math.floor(batchSize));
+    return this.track(async () => {
+      let failure: { error: unknown } | undefined;
+      const n = await this.driver.transaction(async (ex) => {
+        await ex.query(this.sql.outboxLock, [`${this.schema}.outbox`]);
+        const { rows } = await ex.query<OutboxRow>(this.sql.outboxClaim, [limit]);
+        const delivered: string[] = [];
+        for (const r of rows) {
+          try {
+            deliver({
+              id: r.id,
+              type: r.type,
+              payload: JSON.parse(r.payload) as JsonObject,
+              occurredAt: r.occurred_at,
+              tenantId: r.tenant_id as TenantId,
+            });
+          } catch (e) {
+            failure = { error: e };
+            break;
+          }
+          delivered.push(r.seq);
+        }
+        if (delivered.length > 0) await ex.query(this.sql.outboxMark, [delivered]);
+        return delivered.length;
+      });
+      if (n > 0) this.committed();
+      if (failure) throw failure.error;
+      return n;
+    });
+  }
+
+  /**
+   * Deletes outbox entries published before `publishedBefore` (published entries are kept,
+   * with their `published_at`, until pruned). Returns the number deleted.
+   */
+  async pruneOutbox(publishedBefore: Date): Promise<number> {
+    this.assertUsable();
+    return this.track(async () => {
+      const { rows } = await this.driver.query(this.sql.outboxPrune, [
+        publishedBefore.toISOString(),
+      ]);
+      return rows.length;
+    });
+  }
+
+  /**
+   * Runs `VACUUM (ANALYZE)` on every non-empty table of the adapter (empty tables are skipped:
+   * statistics taken at zero rows mislead the planner once they fill). PGlite has no
+   * autovacuum, so the store calls this itself every `maintenanceEvery` commits there; call it
+   * after a bulk load too. On a server, autovacuum normally makes it unnecessary.
+   */
+  maintain(): Promise<void> {
+    this.assertUsable();
+    return this.runMaintenance();
+  }
+
+  /** {@inheritDoc StorePort.close} Waits for running transactions, then closes the driver. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    while (this.running.size > 0 || this.maintenance) {
+      await Promise.allSettled([...this.running, this.maintenance]);
+    }
+    await this.driver.close();
+  }
+
+  private runMaintenance(): Promise<void> {
+    if (this.maintenance) return this.maintenance;
+    const job = (async () => {
+      const { rows } = await this.driver.query<Record<string, boolean>>(this.sql.nonEmptyTables);
+      const present = rows[0] ?? {};
+      for (const t of TABLES) {
+        if (present[t] === true) await this.driver.exec(this.sql.vacuum[t]);
+      }
+    })();
+    this.maintenance = job.finally(() => {
+      this.maintenance = undefined;
+    });
+    return this.maintenance;
+  }
+
+  private committed(): void {
+    if (this.maintenanceEvery === 0) return;
+    this.commits++;
+    if (this.commits % this.maintenanceEvery === 0 && !this.maintenance && !this.closed) {
+      this.runMaintenance().catch((e: unknown) => this.onMaintenanceError(e));
+    }
+  }
+
+  private track<T>(fn: () => Promise<T>): Promise<T> {
+    const p = fn();
+    this.running.add(p);
+    const done = () => {
+      this.running.delete(p);
+    };
+    p.then(done, done);
+    return p;
+  }
+
+  private assertUsable(): void {
+    if (this.closed) throw new TradecoreBug('STORE_CLOSED', `the ${this.name} store was closed`);
+    if (this.inside.getStore()) {
+      throw new TradecoreBug(
+        'NESTED_TRANSACTION',
+        `a transaction was opened inside another transaction of the same ${this.name} store; pass the outer transaction instead`,
+      );
+    }
+  }
+}
+
+function isUniqueViolation(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && (e as { code?: unknown }).code === '23505';
+}
+
+class PostgresTransaction implements Transaction {
+  private done = false;
+  /** The first statement error seen: PostgreSQL has aborted the transaction. */
+  failure: unknown;
+  readonly records: Transaction['records'];
+  readonly stock: Transaction['stock'];
+  readonly credit: Transaction['credit'];
+  readonly sequences: Transaction['sequences'];
+  readonly ledger: Transaction['ledger'];
+  readonly outbox: Transaction['outbox'];
+  readonly idempotency: Transaction['idempotency'];
+
+  constructor(
+    sql: Statements,
+    ex: SqlExecutor,
+    readonly tenantId: TenantId,
+  ) {
+    const t = tenantId as string;
+    const live = () => {
+      if (this.done) {
+        throw new TradecoreBug(
+          'TRANSACTION_FINISHED',
+          'this transaction has already committed or rolled back',
+        );
+      }
+    };
+    const q = async <R>(text: string, params: unknown[]): Promise<R[]> => {
+      live();
+      try {
+        return (await ex.query<R>(text, params)).rows;
+      } catch (e) {
+        this.failure ??= e;
+        throw e;
+      }
+    };
+
+    const toRecord = (kind: string, id: string, r: RecordRow): StoredRecord => ({
+      kind,
+      id,
+      tenantId,
+      version: Number(r.version),
+      number: r.number,
+      data: JSON.parse(r.data) as JsonObject,
+    });
+    this.records = {
+      get: async (kind, id) => {
+        const [r] = await q<RecordRow>(sql.recordGet, [t, kind, id]);
+        return r ? toRecord(kind, id, r) : undefined;
+      },
+      getByNumber: async (kind, number) => {
+        const [r] = await q<RecordRow>(sql.recordGetByNumber, [t, kind, number]);
+        return r ? toRecord(kind, String(r.id), r) : undefined;
+      },
+      insert: async (r: NewRecord): Promise<InsertOutcome> => {
+        const data = JSON.stringify(r.data);
+        const ins = await q(sql.recordInsert, [t, r.kind, r.id, r.number ?? null, data]);
+        if (ins.length > 0) return 'inserted';
+        const exists = await q(sql.recordExists, [t, r.kind, r.id]);
+        return exists.length > 0 ? 'duplicate-id' : 'duplicate-number';
+      },
+      update: async (
+        kind,
+        id,
+        expectedVersion,
+        data: JsonObject,
+        number?: string | null,
+      ): Promise<UpdateOutcome> => {
+        const json = JSON.stringify(data);
+        let rows: { version: number | string }[];
+        try {
+          rows =
+            number === undefined
+              ? await q(sql.recordUpdateKeepNumber, [t, kind, id, expectedVersion, json])
+              : await q(sql.recordUpdateSetNumber, [t, kind, id, expectedVersion, json, number]);
+        } catch (e) {
+          // A concurrent insert took the number between the guard and the write.
+          if (isUniqueViolation(e)) throw duplicateNumber(kind, number ?? null);
+          throw e;
+        }
+        const [row] = rows;
+        if (row) return { status: 'updated', version: Number(row.version) };
+        if (number !== undefined && number !== null) {
+          const [cur] = await q<{ version: number | string }>(sql.recordVersion, [t, kind, id]);
+          if (cur && Number(cur.version) === expectedVersion) throw duplicateNumber(kind, number);
+        }
+        return { status: 'conflict' };
+      },
+      find: async (query: RecordQuery) => {
+        const limit = query.limit === undefined ? null : Math.max(0, Math.floor(query.limit));
+        const rows = await q<RecordRow>(sql.recordFind, [
+          t,
+          query.kind,
+          JSON.stringify(query.where ?? {}),
+          limit,
+        ]);
+        return rows.map((r) => toRecord(query.kind, String(r.id), r));
+      },
+    };
+
+    const level = (p: string, w: string, r: StockRow | undefined): StockLevel => ({
+      productId: p,
+      warehouseId: w,
+      onHand: r ? toDec(r.on_hand) : ZERO,
+      reserved: r ? toDec(r.reserved) : ZERO,
+    });
+    const checked = async (
+      text: string,
+      p: string,
+      w: string,
+      qty: Dec,
+    ): Promise<StockLevel | StockShortfall> => {
+      const [r] = await q<StockRow>(text, [t, p, w, qty.toFixed()]);
+      if (r) return level(p, w, r);
+      const [cur] = await q<StockRow>(sql.stockLevel, [t, p, w]);
+      return { level: level(p, w, cur), requested: qty };
+    };
+    this.stock = {
+      level: async (p, w) => {
+        const [r] = await q<StockRow>(sql.stockLevel, [t, p, w]);
+        return level(p, w, r);
+      },
+      adjust: async (p, w, delta) => {
+        const [r] = await q<StockRow>(sql.stockAdjust, [t, p, w, delta.toFixed()]);
+        return level(p, w, r);
+      },
+      reserve: (p, w, qty) => checked(sql.stockReserve, p, w, qty),
+      release: (p, w, qty) => checked(sql.stockRelease, p, w, qty),
+      issueReserved: (p, w, qty) => checked(sql.stockIssue, p, w, qty),
+    };
+
+    const account = (c: string, r: CreditRow): CreditAccount => ({
+      customerId: c,
+      currency: r.currency,
+      limit: toDec(r.credit_limit),
+      exposure: toDec(r.exposure),
+    });
+    const checkedCredit = async (
+      text: string,
+      c: string,
+      amount: Dec,
+    ): Promise<CreditAccount | CreditShortfall> => {
+      const [r] = await q<CreditRow>(text, [t, c, amount.toFixed()]);
+      if (r) return account(c, r);
+      const [cur] = await q<CreditRow>(sql.creditGet, [t, c]);
+      return { account: cur ? account(c, cur) : undefined, requested: amount };
+    };
+    this.credit = {
+      account: async (c) => {
+        const [r] = await q<CreditRow>(sql.creditGet, [t, c]);
+        return r ? account(c, r) : undefined;
+      },
+      setLimit: async (c, currency, limit) => {
+        const [r] = await q<CreditRow>(sql.creditSetLimit, [t, c, currency, limit.toFixed()]);
+        if (!r) throw new TradecoreBug('NO_ROW_RETURNED', 'credit upsert returned no row');
+        return account(c, r);
+      },
+      reserve: (c, amount) => checkedCredit(sql.creditReserve, c, amount),
+      release: (c, amount) => checkedCredit(sql.creditRelease, c, amount),
+    };
+
+    this.sequences = {
+      next: async (series) => {
+        const [r] = await q<{ value: string }>(sql.sequenceNext, [t, series]);
+        if (!r) throw new TradecoreBug('NO_ROW_RETURNED', 'sequence upsert returned no row');
+        return Number(r.value);
+      },
+    };
+
+    this.ledger = {
+      post: async (v: LedgerVoucher) => {
+        const lines = v.lines;
+        await q(sql.ledgerPost, [
+          t,
+          v.id,
+          v.number,
+          v.postedAt,
+          v.sourceKind,
+          v.sourceId,
+          v.memo,
+          lines.map((l) => l.account),
+          lines.map((l) => l.debit.toFixed()),
+          lines.map((l) => l.credit.toFixed()),
+          lines.map((l) => l.currency),
+          lines.map((l) => l.partyId ?? null),
+        ]);
+      },
+      vouchersFor: async (kind, id) => {
+        const rows = await q<VoucherRow>(sql.ledgerVouchersFor, [t, kind, id]);
+        const out: LedgerVoucher[] = [];
+        let seq: string | undefined;
+        let lines: LedgerLine[] = [];
+        for (const r of rows) {
+          if (r.seq !== seq) {
+            seq = r.seq;
+            lines = [];
+            out.push({
+              id: r.id,
+              number: r.number,
+              postedAt: r.posted_at,
+              sourceKind: r.source_kind,
+              sourceId: r.source_id,
+              memo: r.memo,
+              lines,
+            });
+          }
+          if (r.line_no === null || r.account === null) continue;
+          lines.push({
+            account: r.account,
+            debit: toDec(r.debit),
+            credit: toDec(r.credit),
+            currency: String(r.currency),
+            partyId: r.party_id,
+          });
+        }
+        return out;
+      },
+      balances: async (partyId) => {
+        const rows = await q<{ account: string; currency: string; debit: string; credit: string }>(
+          partyId === undefined ? sql.ledgerBalances : sql.ledgerBalancesParty,
+          partyId === undefined ? [t] : [t, partyId],
+        );
+        return rows.map(
+          (r): AccountBalance => ({
+            account: r.account,
+            currency: r.currency,
+            debit: toDec(r.debit),
+            credit: toDec(r.credit),
+          }),
+        );
+      },
+    };
+
+    this.outbox = {
+      add: async (entries: readonly OutboxEntry[]) => {
+        live();
+        if (entries.length === 0) return;
+        const json = JSON.stringify(
+          entries.map((e) => ({
+            id: e.id,
+            type: e.type,
+            payload: e.payload,
+            occurredAt: e.occurredAt,
+          })),
+        );
+        await q(sql.outboxAdd, [t, json]);
+      },
+    };
+
+    this.idempotency = {
+      claim: async (key, request): Promise<IdempotencyClaim> => {
+        const claimed = await q(sql.idemClaim, [t, key, request]);
+        if (claimed.length > 0) return { status: 'new' };
+        const [r] = await q<{ request: string; response: string | null; completed: boolean }>(
+          sql.idemGet,
+          [t, key],
+        );
+        if (!r) throw new TradecoreBug('NO_ROW_RETURNED', `idempotency key ${key} vanished`);
+        return {
+          status: 'done',
+          request: r.request,
+          response: (r.response === null ? null : JSON.parse(r.response)) as Json,
+        };
+      },
+      complete: async (key, response) => {
+        const rows = await q(sql.idemComplete, [t, key, JSON.stringify(response)]);
+        if (rows.length === 0) {
+          throw new TradecoreBug(
+            'IDEMPOTENCY_NOT_CLAIMED',
+            `key ${key} was not claimed in this transaction`,
+          );
+        }
+      },
+    };
+  }
+
+  finish(): void {
+    this.done = true;
+  }
+}
+
+function duplicateNumber(kind: string, number: string | null): TradecoreBug {
+  return new TradecoreBug('DUPLICATE_NUMBER', `number ${number} of ${kind} is already used`, {
+    kind,
+    number,
+  });
+}
