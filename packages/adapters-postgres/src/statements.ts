@@ -110,7 +110,10 @@ ORDER BY account, currency`,
     outboxAdd: `INSERT INTO ${q}.outbox (tenant_id, id, type, payload, occurred_at)
 SELECT $1::text, e->>'id', e->>'type', e->'payload', e->>'occurredAt'
 FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS t(e, ord) ORDER BY ord`,
-    outboxLock: 'SELECT pg_advisory_xact_lock(hashtext($1::text))',
+    // Serialise relays; the published mark need not wait for fsync (a lost mark only means a
+    // redelivery, which consumers de-duplicate by event id).
+    outboxLock:
+      "SELECT pg_advisory_xact_lock(hashtext($1::text)), set_config('synchronous_commit', 'off', true)",
     outboxClaim: `SELECT seq::text AS seq, tenant_id, id, type, payload::text AS payload, occurred_at
 FROM ${q}.outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
     outboxMark: `UPDATE ${q}.outbox SET published_at = now() WHERE seq = ANY($1::bigint[])`,

@@ -108,6 +108,8 @@ export function defineCommand<S extends z.ZodType, R extends Result<unknown, { c
   };
 }
 
+const RELAY_BATCH = 100;
+
 /** Publishes every committed, unpublished outbox entry on the bus. */
 export async function relay(ctx: {
   store: StorePort;
@@ -131,9 +133,9 @@ export async function relay(ctx: {
       } catch (e) {
         ctx.onSubscriberError(e, event as DomainEvent);
       }
-    });
+    }, RELAY_BATCH);
     total += n;
-    if (n === 0) return total;
+    if (n < RELAY_BATCH) return total;
   }
 }
 

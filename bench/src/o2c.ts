@@ -1,0 +1,181 @@
+/**
+ * `pnpm bench:o2c` — fully processed orders (draft → confirm → deliver → invoice → receipt →
+ * write-off, 5 lines each) on the memory adapter, on PGlite and on the PostgreSQL server (when
+ * one answers), beside a raw-SQL baseline writing the same rows in one transaction per order.
+ * SDK and baseline run interleaved in rounds from the same state; the ratio reported is the
+ * median of the per-round ratios. The last line printed is one JSON object.
+ *
+ * Environment: TRADECORE_BENCH_ORDERS (default 1000 per adapter), DATABASE_URL.
+ */
+import { PGlite } from '@electric-sql/pglite';
+import { createMemoryStore } from '@tradecore/adapters-memory';
+import {
+  createPostgresStore,
+  fromPGlite,
+  fromPgPool,
+  type PostgresStore,
+  type SqlDriver,
+} from '@tradecore/adapters-postgres';
+import type { StorePort } from '@tradecore/core';
+import pg from 'pg';
+import { rawOrderWriter, seedRaw } from './raw-sql';
+import { LINES, sdkOrder, seedSdk } from './slice';
+import { median, quantile, r, timeRuns } from './stats';
+
+const ORDERS = Number(process.env.TRADECORE_BENCH_ORDERS ?? 1000);
+const ROUNDS = 5;
+const WARMUP = Math.min(50, Math.max(5, Math.floor(ORDERS / 10)));
+const run = `${process.pid}${Date.now().toString(36)}`;
+
+interface Figures {
+  ordersPerSec: number;
+  linesPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+}
+
+function figures(lat: number[], seconds: number, orders: number): Figures {
+  return {
+    ordersPerSec: orders / seconds,
+    linesPerSec: (orders * LINES) / seconds,
+    p50Ms: quantile(lat, 0.5),
+    p99Ms: quantile(lat, 0.99),
+  };
+}
+
+function print(label: string, f: Figures) {
+  console.log(
+    `${label.padEnd(28)} ${r(f.ordersPerSec).toString().padStart(8)} orders/s ${r(f.linesPerSec).toString().padStart(9)} lines/s   p50 ${r(f.p50Ms, 2)} ms   p99 ${r(f.p99Ms, 2)} ms`,
+  );
+}
+
+/** SDK only: warm up, then N orders. */
+async function benchSdk(
+  label: string,
+  store: StorePort,
+  afterSeed?: () => Promise<void>,
+): Promise<Figures> {
+  const b = await seedSdk(store, `sdk-${label}-${run}`);
+  await afterSeed?.();
+  await timeRuns(WARMUP, 0, (i) => sdkOrder(b, i));
+  const { lat, seconds } = await timeRuns(ORDERS, WARMUP, (i) => sdkOrder(b, i));
+  const f = figures(lat, seconds, ORDERS);
+  print(`${label} (SDK)`, f);
+  return f;
+}
+
+/** SDK and raw SQL interleaved in rounds on one database. */
+async function benchSqlPair(label: string, store: PostgresStore, driver: SqlDriver) {
+  const b = await seedSdk(store, `sdk-${label}-${run}`);
+  const rawTenant = `raw-${label}-${run}`;
+  await seedRaw(driver, store.schema, rawTenant);
+  const raw = rawOrderWriter(store.schema);
+  await timeRuns(WARMUP, 0, (i) => sdkOrder(b, i));
+  await timeRuns(WARMUP, 0, (i) => raw(driver, rawTenant, i));
+  await store.maintain(); // ANALYZE after seeding and warm-up, never on empty tables
+  const per = Math.max(1, Math.floor(ORDERS / ROUNDS));
+  const sdkLat: number[] = [];
+  const rawLat: number[] = [];
+  let sdkSec = 0;
+  let rawSec = 0;
+  const ratios: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    const off = WARMUP + round * per;
+    const s = await timeRuns(per, off, (i) => sdkOrder(b, i));
+    const w = await timeRuns(per, off, (i) => raw(driver, rawTenant, i));
+    sdkLat.push(...s.lat);
+    rawLat.push(...w.lat);
+    sdkSec += s.seconds;
+    rawSec += w.seconds;
+    ratios.push(w.seconds / s.seconds);
+  }
+  const sdk = figures(sdkLat, sdkSec, per * ROUNDS);
+  const rawF = figures(rawLat, rawSec, per * ROUNDS);
+  print(`${label} (SDK)`, sdk);
+  print(`${label} (raw SQL baseline)`, rawF);
+  const ratio = median(ratios);
+  console.log(
+    `${''.padEnd(28)} SDK / raw SQL = ${r(ratio, 3)} (median of ${ROUNDS} interleaved rounds: ${ratios.map((x) => r(x, 3)).join(', ')})`,
+  );
+  return { sdk, raw: rawF, ratio };
+}
+
+async function serverPool(): Promise<pg.Pool | undefined> {
+  const url = process.env.DATABASE_URL;
+  const pool = new pg.Pool(
+    url
+      ? { connectionString: url, max: 4, connectionTimeoutMillis: 3000 }
+      : {
+          host: '127.0.0.1',
+          port: 5432,
+          user: 'postgres',
+          database: 'test',
+          max: 4,
+          connectionTimeoutMillis: 3000,
+        },
+  );
+  try {
+    await pool.query('SELECT 1');
+    return pool;
+  } catch (e) {
+    await pool.end().catch(() => {});
+    console.log(`PostgreSQL server: not reachable (${String(e)}); its run is skipped`);
+    return undefined;
+  }
+}
+
+console.log(
+  `o2c benchmark: ${ORDERS} orders × ${LINES} lines per adapter (+${WARMUP} warm-up), node ${process.version}`,
+);
+console.log(
+  'each order: draft → confirm → deliver → invoice → receipt → write-off (6 commands, 4 vouchers)\n',
+);
+
+const memory = await createMemoryStore();
+const mem = await benchSdk('memory', memory);
+await memory.close();
+
+const liteDriver = fromPGlite(new PGlite(), { closeDb: true });
+const lite = await createPostgresStore({ driver: liteDriver, migrate: true });
+const pgl = await benchSqlPair('pglite', lite, liteDriver);
+await lite.close();
+
+let server: Awaited<ReturnType<typeof benchSqlPair>> | undefined;
+const pool = await serverPool();
+if (pool) {
+  const schema = `tc_bench_${run}`;
+  const driver = fromPgPool(pool);
+  const store = await createPostgresStore({ driver, schema, migrate: true });
+  try {
+    server = await benchSqlPair('postgres', store, driver);
+  } finally {
+    await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await pool.end();
+  }
+}
+
+const out = {
+  bench: 'o2c',
+  orders: ORDERS,
+  linesPerOrder: LINES,
+  linesPerSec: {
+    memory: r(mem.linesPerSec),
+    pglite: pgl ? r(pgl.sdk.linesPerSec) : null,
+    postgres: server ? r(server.sdk.linesPerSec) : null,
+  },
+  p50Ms: {
+    memory: r(mem.p50Ms, 3),
+    pglite: pgl ? r(pgl.sdk.p50Ms, 3) : null,
+    postgres: server ? r(server.sdk.p50Ms, 3) : null,
+  },
+  p99Ms: {
+    memory: r(mem.p99Ms, 3),
+    pglite: pgl ? r(pgl.sdk.p99Ms, 3) : null,
+    postgres: server ? r(server.sdk.p99Ms, 3) : null,
+  },
+  rawSqlLinesPerSec: server ? r(server.raw.linesPerSec) : null,
+  postgresRatioVsRawSql: server ? r(server.ratio, 3) : null,
+  pgliteRawSqlLinesPerSec: pgl ? r(pgl.raw.linesPerSec) : null,
+  pgliteRatioVsRawSql: pgl ? r(pgl.ratio, 3) : null,
+};
+console.log(JSON.stringify(out));

@@ -1,0 +1,131 @@
+/**
+ * The raw-SQL baseline: the same rows written and updated as one SDK order (five documents,
+ * their updates, ten stock changes, two credit changes, nine numbers, four vouchers with their
+ * lines and balances, the outbox events) — in ONE transaction of hand-written multi-row
+ * statements on the adapter's own tables. It is what a careful hand-coded implementation of the
+ * slice would cost, with no validation, no domain logic and no idempotency.
+ */
+import type { SqlDriver, SqlExecutor } from '@tradecore/adapters-postgres';
+import { LINES } from './slice';
+
+/** Seeds stock and a credit account for the baseline's tenant. */
+export async function seedRaw(driver: SqlDriver, schema: string, tenant: string): Promise<void> {
+  const q = `"${schema}"`;
+  await driver.transaction(async (ex) => {
+    for (let i = 0; i < LINES; i++) {
+      await ex.query(
+        `INSERT INTO ${q}.stock_levels (tenant_id, product_id, warehouse_id, on_hand, reserved) VALUES ($1, $2, 'W', 1000000000, 0)`,
+        [tenant, `P${i}`],
+      );
+    }
+    await ex.query(
+      `INSERT INTO ${q}.credit_accounts (tenant_id, customer_id, currency, credit_limit, exposure) VALUES ($1, 'HQ', 'CNY', 1000000000000, 0)`,
+      [tenant],
+    );
+  });
+}
+
+/** Builds the baseline's order writer for one schema (SQL text built once). */
+export function rawOrderWriter(schema: string) {
+  const q = `"${schema}"`;
+  const sql = {
+    numbers: `INSERT INTO ${q}.sequences AS s (tenant_id, series, last_value)
+      SELECT $1, x, 1 FROM unnest($2::text[]) x
+      ON CONFLICT (tenant_id, series) DO UPDATE SET last_value = s.last_value + 1 RETURNING last_value`,
+    insertDocs: `INSERT INTO ${q}.records (tenant_id, kind, id, version, number, data)
+      SELECT $1, k, i, 1, n, d::jsonb FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS t(k, i, n, d)`,
+    reserve: `UPDATE ${q}.stock_levels s SET reserved = s.reserved + v.q
+      FROM unnest($2::text[], $3::numeric[]) AS v(p, q)
+      WHERE s.tenant_id = $1 AND s.warehouse_id = 'W' AND s.product_id = v.p AND s.on_hand - s.reserved >= v.q RETURNING 1`,
+    issue: `UPDATE ${q}.stock_levels s SET reserved = s.reserved - v.q, on_hand = s.on_hand - v.q
+      FROM unnest($2::text[], $3::numeric[]) AS v(p, q)
+      WHERE s.tenant_id = $1 AND s.warehouse_id = 'W' AND s.product_id = v.p AND s.reserved >= v.q RETURNING 1`,
+    creditReserve: `UPDATE ${q}.credit_accounts SET exposure = exposure + $2::numeric
+      WHERE tenant_id = $1 AND customer_id = 'HQ' AND exposure + $2::numeric <= credit_limit RETURNING 1`,
+    creditRelease: `UPDATE ${q}.credit_accounts SET exposure = exposure - $2::numeric
+      WHERE tenant_id = $1 AND customer_id = 'HQ' AND exposure >= $2::numeric RETURNING 1`,
+    updateDocs: `UPDATE ${q}.records r SET data = v.d::jsonb, version = r.version + 1
+      FROM unnest($2::text[], $3::text[], $4::text[]) AS v(k, i, d)
+      WHERE r.tenant_id = $1 AND r.kind = v.k AND r.id = v.i RETURNING 1`,
+    vouchers: `INSERT INTO ${q}.vouchers (tenant_id, id, number, posted_at, source_kind, source_id, memo)
+      SELECT $1, i, n, '2026-11-22T08:00:00.000Z', sk, si, '' FROM unnest($2::text[], $3::text[], $4::text[], $5::text[]) AS t(i, n, sk, si)`,
+    lines: `WITH l AS (
+        SELECT * FROM unnest($2::text[], $3::int[], $4::text[], $5::numeric[], $6::numeric[], $7::text[]) AS t(v, n, a, d, c, p)
+      ), ins AS (
+        INSERT INTO ${q}.voucher_lines (tenant_id, voucher_id, line_no, account, debit, credit, currency, party_id)
+        SELECT $1, v, n, a, d, c, 'CNY', nullif(p, '') FROM l
+      )
+      INSERT INTO ${q}.account_balances AS b (tenant_id, party_id, account, currency, debit, credit)
+      SELECT $1, p, a, 'CNY', sum(d), sum(c) FROM l GROUP BY p, a ORDER BY p, a
+      ON CONFLICT (tenant_id, party_id, account, currency) DO UPDATE SET debit = b.debit + excluded.debit, credit = b.credit + excluded.credit`,
+    outbox: `INSERT INTO ${q}.outbox (tenant_id, id, type, payload, occurred_at)
+      SELECT $1, i, 'document.transitioned', '{"kind":"sales-order"}'::jsonb, '2026-11-22T08:00:00.000Z' FROM unnest($2::text[]) AS i`,
+  };
+  const series = ['SO', 'DN', 'INV', 'RC', 'WO', 'V1', 'V2', 'V3', 'V4'];
+  const products = Array.from({ length: LINES }, (_, k) => `P${k}`);
+
+  /** Writes one order in one transaction; `n` makes ids unique. */
+  return async function rawOrder(driver: SqlDriver, tenant: string, n: number): Promise<void> {
+    const qtys = products.map((_, k) => String(1 + ((n + k) % 3)));
+    const gross = '100.00';
+    const id = (k: string) => `${k}-${n}`;
+    const doc = (kind: string, status: string) =>
+      JSON.stringify({
+        id: id(kind),
+        kind,
+        status,
+        lines: qtys.map((q, k) => ({ p: products[k], q, price: '9.99' })),
+        gross,
+      });
+    await driver.transaction(async (ex: SqlExecutor) => {
+      const nums = await ex.query(sql.numbers, [tenant, series]);
+      if (nums.rows.length !== series.length) throw new Error('numbers');
+      await ex.query(sql.insertDocs, [
+        tenant,
+        ['sales-order'],
+        [id('so')],
+        [`SO-${n}`],
+        [doc('so', 'draft')],
+      ]);
+      if ((await ex.query(sql.creditReserve, [tenant, gross])).rows.length !== 1)
+        throw new Error('credit');
+      if ((await ex.query(sql.reserve, [tenant, products, qtys])).rows.length !== LINES)
+        throw new Error('stock');
+      if ((await ex.query(sql.issue, [tenant, products, qtys])).rows.length !== LINES)
+        throw new Error('issue');
+      await ex.query(sql.insertDocs, [
+        tenant,
+        ['delivery', 'invoice', 'receipt', 'write-off'],
+        [id('dn'), id('inv'), id('rc'), id('wo')],
+        [`DN-${n}`, `INV-${n}`, `RC-${n}`, `WO-${n}`],
+        [doc('dn', 'posted'), doc('inv', 'open'), doc('rc', 'unallocated'), doc('wo', 'posted')],
+      ]);
+      await ex.query(sql.updateDocs, [
+        tenant,
+        ['sales-order', 'delivery', 'invoice', 'receipt'],
+        [id('so'), id('dn'), id('inv'), id('rc')],
+        [doc('so', 'completed'), doc('dn', 'invoiced'), doc('inv', 'paid'), doc('rc', 'allocated')],
+      ]);
+      const vids = ['dn', 'inv', 'rc', 'wo'].map((k) => `v-${k}-${n}`);
+      await ex.query(sql.vouchers, [
+        tenant,
+        vids,
+        vids,
+        ['delivery', 'invoice', 'receipt', 'write-off'],
+        [id('dn'), id('inv'), id('rc'), id('wo')],
+      ]);
+      await ex.query(sql.lines, [
+        tenant,
+        [vids[0], vids[0], vids[1], vids[1], vids[1], vids[2], vids[2], vids[3], vids[3]],
+        [1, 2, 1, 2, 3, 1, 2, 1, 2],
+        ['6401', '1405', '1122', '6001', '222101', '1002', '2203', '2203', '1122'],
+        ['60.00', '0', '100.00', '0', '0', '100.00', '0', '100.00', '0'],
+        ['0', '60.00', '0', '88.50', '11.50', '0', '100.00', '0', '100.00'],
+        ['', '', 'HQ', '', '', '', 'HQ', 'HQ', 'HQ'],
+      ]);
+      if ((await ex.query(sql.creditRelease, [tenant, gross])).rows.length !== 1)
+        throw new Error('release');
+      await ex.query(sql.outbox, [tenant, Array.from({ length: 20 }, (_, k) => `e-${n}-${k}`)]);
+    });
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * One fully processed order through the SDK: draft (5 lines) → confirm → deliver → invoice →
+ * receipt → write-off. Six commands, six transactions.
+ */
+import {
+  createTradecore,
+  FixedClock,
+  SequentialIds,
+  type StorePort,
+  unwrap,
+} from '@tradecore/core';
+
+/** Lines per order in every benchmark. */
+export const LINES = 5;
+
+/** A seeded tenant ready to take orders. */
+export interface SdkBench {
+  readonly tc: ReturnType<typeof createTradecore>;
+  readonly tenant: string;
+}
+
+/** Seeds products P0..P4 with ample stock, customer HQ with an ample limit, a price list. */
+export async function seedSdk(store: StorePort, tenant: string): Promise<SdkBench> {
+  const tc = createTradecore({
+    store,
+    clock: new FixedClock('2026-11-22T08:00:00.000Z'),
+    ids: new SequentialIds(`${tenant}:`),
+  });
+  unwrap(
+    await tc.registerCustomer(tenant, {
+      id: 'HQ',
+      name: 'Head office',
+      shipTo: [{ id: 'S', name: 'Dock', address: '-' }],
+    }),
+  );
+  unwrap(await tc.registerWarehouse(tenant, { id: 'W', name: 'Main' }));
+  const entries = [];
+  for (let i = 0; i < LINES; i++) {
+    unwrap(
+      await tc.registerProduct(tenant, {
+        id: `P${i}`,
+        sku: `P${i}`,
+        name: `Product ${i}`,
+        stockUnit: 'EA',
+        taxRate: i % 2 === 0 ? '0.13' : '0.09',
+        standardCost: { amount: `${3 + i}.25`, currency: 'CNY' },
+      }),
+    );
+    unwrap(
+      await tc.receiveStock(tenant, {
+        productId: `P${i}`,
+        warehouseId: 'W',
+        quantity: '1000000000',
+      }),
+    );
+    entries.push({
+      productId: `P${i}`,
+      unit: 'EA',
+      unitPrice: { amount: `${9 + i}.99`, currency: 'CNY' },
+    });
+  }
+  unwrap(
+    await tc.savePriceList(tenant, {
+      id: 'PL',
+      name: 'List',
+      currency: 'CNY',
+      priceIncludesTax: false,
+      entries,
+    }),
+  );
+  unwrap(
+    await tc.setCreditLimit(tenant, {
+      customerId: 'HQ',
+      limit: { amount: '1000000000000.00', currency: 'CNY' },
+    }),
+  );
+  return { tc, tenant };
+}
+
+/** Runs one order end to end; throws if any step fails. */
+export async function sdkOrder(b: SdkBench, i: number): Promise<void> {
+  const { tc, tenant } = b;
+  const lines = Array.from({ length: LINES }, (_, k) => ({
+    productId: `P${k}`,
+    quantity: String(1 + ((i + k) % 3)),
+  }));
+  const order = unwrap(
+    await tc.draftSalesOrder(tenant, {
+      customerId: 'HQ',
+      warehouseId: 'W',
+      priceListId: 'PL',
+      lines,
+    }),
+  );
+  unwrap(await tc.confirmSalesOrder(tenant, { orderId: order.id }));
+  unwrap(await tc.deliverSalesOrder(tenant, { orderId: order.id }));
+  const invoice = unwrap(await tc.invoiceSalesOrder(tenant, { orderId: order.id }));
+  const amount = { amount: invoice.gross.toFixed(), currency: 'CNY' };
+  const receipt = unwrap(await tc.recordReceipt(tenant, { payerId: 'HQ', amount }));
+  unwrap(await tc.writeOff(tenant, { receiptId: receipt.id, invoiceId: invoice.id, amount }));
+}
