@@ -58,8 +58,10 @@ export function rawOrderWriter(schema: string) {
       INSERT INTO ${q}.account_balances AS b (tenant_id, party_id, account, currency, debit, credit)
       SELECT $1, p, a, 'CNY', sum(d), sum(c) FROM l GROUP BY p, a ORDER BY p, a
       ON CONFLICT (tenant_id, party_id, account, currency) DO UPDATE SET debit = b.debit + excluded.debit, credit = b.credit + excluded.credit`,
-    outbox: `INSERT INTO ${q}.outbox (tenant_id, id, type, payload, occurred_at)
-      SELECT $1, i, 'document.transitioned', '{"kind":"sales-order"}'::jsonb, '2026-11-22T08:00:00.000Z' FROM unnest($2::text[]) AS i`,
+    // Written as already published: the baseline has no relay, and the SDK's relay must not
+    // pick these rows up and pay for them.
+    outbox: `INSERT INTO ${q}.outbox (tenant_id, id, type, payload, occurred_at, published_at)
+      SELECT $1, i, 'document.transitioned', '{"kind":"sales-order"}'::jsonb, '2026-11-22T08:00:00.000Z', now() FROM unnest($2::text[]) AS i`,
   };
   const series = ['SO', 'DN', 'INV', 'RC', 'WO', 'V1', 'V2', 'V3', 'V4'];
   const products = Array.from({ length: LINES }, (_, k) => `P${k}`);
