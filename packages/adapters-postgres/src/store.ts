@@ -133,7 +133,7 @@ interface OutboxRow {
  * `name` is the driver's (`postgres` or `pglite`).
  */
 export class PostgresStore implements StorePort {
-  /** {@inheritDoc StorePort.name} */
+  /** Adapter name: `postgres` on a server, `pglite` on PGlite. */
   readonly name: string;
   /** The schema holding the adapter's tables. */
   readonly schema: string;
@@ -168,7 +168,7 @@ export class PostgresStore implements StorePort {
       ((e) => console.warn('[@tradecore/adapters-postgres] automatic maintenance failed:', e));
   }
 
-  /** {@inheritDoc StorePort.transaction} */
+  /** Runs `work` in one database transaction; see `StorePort.transaction` in `@tradecore/core`. */
   transaction<T>(tenantId: TenantId, work: (tx: Transaction) => Promise<T>): Promise<T> {
     this.assertUsable();
     return this.track(async () => {
@@ -199,7 +199,7 @@ export class PostgresStore implements StorePort {
   }
 
   /**
-   * {@inheritDoc StorePort.relayOutbox}
+   * Relays committed outbox entries (see `StorePort.relayOutbox` in `@tradecore/core`).
    *
    * One transaction takes a transaction-level advisory lock (so relays of this schema run one
    * at a time, in every process, and delivery follows `seq`), claims up to `batchSize`
@@ -269,7 +269,7 @@ export class PostgresStore implements StorePort {
     return this.runMaintenance();
   }
 
-  /** {@inheritDoc StorePort.close} Waits for running transactions, then closes the driver. */
+  /** Waits for running transactions, then closes the driver. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
