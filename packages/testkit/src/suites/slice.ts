@@ -183,6 +183,17 @@ export function sliceSuite(h: StoreHarness): void {
       const rc = unwrap(
         await tc.recordReceipt(t, { payerId: 'HQ', amount: { amount: '10.00', currency: 'CNY' } }),
       );
+      const one = unwrap(
+        await tc.draftSalesOrder(t, {
+          customerId: 'SUB',
+          warehouseId: 'W',
+          priceListId: 'PL',
+          lines: [{ productId: 'P1', quantity: '1' }],
+        }),
+      );
+      unwrap(await tc.confirmSalesOrder(t, { orderId: one.id }));
+      unwrap(await tc.deliverSalesOrder(t, { orderId: one.id }));
+      const inv = unwrap(await tc.invoiceSalesOrder(t, { orderId: one.id }));
       const before = await fingerprint(store, t);
       const base = { customerId: 'SUB', warehouseId: 'W', priceListId: 'PL' };
       const cases: [string, () => Promise<{ ok: boolean; error?: unknown }>, string, string?][] = [
@@ -274,15 +285,67 @@ export function sliceSuite(h: StoreHarness): void {
           'amount.currency',
         ],
         [
-          'mixed currencies',
+          'unknown invoice',
           () =>
             tc.writeOff(t, {
               receiptId: rc.id,
               invoiceId: 'none',
-              amount: { amount: '1.00', currency: 'USD' },
+              amount: { amount: '1.00', currency: 'CNY' },
             }),
           'NOT_FOUND',
           'invoiceId',
+        ],
+        [
+          'mixed currencies',
+          () =>
+            tc.writeOff(t, {
+              receiptId: rc.id,
+              invoiceId: inv.id,
+              amount: { amount: '1.00', currency: 'USD' },
+            }),
+          'CURRENCY_MISMATCH',
+          'amount.currency',
+        ],
+        [
+          'write-off above the receipt',
+          () =>
+            tc.writeOff(t, {
+              receiptId: rc.id,
+              invoiceId: inv.id,
+              amount: { amount: '10.01', currency: 'CNY' },
+            }),
+          'OVER_ALLOCATION',
+          'amount',
+        ],
+        [
+          'price list entry in another currency',
+          () =>
+            tc.savePriceList(t, {
+              id: 'PL2',
+              name: 'x',
+              currency: 'CNY',
+              priceIncludesTax: false,
+              entries: [
+                { productId: 'P1', unit: 'EA', unitPrice: { amount: '1', currency: 'USD' } },
+              ],
+            }),
+          'VALIDATION_FAILED',
+          'entries.0.unitPrice.currency',
+        ],
+        [
+          'credit limit in another currency while exposure is open',
+          () =>
+            tc.setCreditLimit(t, {
+              customerId: 'HQ',
+              limit: { amount: '100.00', currency: 'USD' },
+            }),
+          'VALIDATION_FAILED',
+          'limit.currency',
+        ],
+        [
+          'confirming twice',
+          () => tc.confirmSalesOrder(t, { orderId: one.id }),
+          'ILLEGAL_TRANSITION',
         ],
         [
           'transition from the wrong state',
