@@ -56,10 +56,7 @@ export async function recordReceipt(uow: UnitOfWork, input: z.output<typeof reco
       { account: uow.accounts.advances, credit: input.amount, partyId: input.payerId },
     ],
   );
-  uow.emit('document.transitioned', {
-    kind: SALES_KINDS.receipt,
-    id,
-    number: receipt.number,
+  uow.transitioned(SALES_KINDS.receipt, receipt, {
     from: 'draft',
     event: 'record',
     to: receipt.status,
@@ -168,18 +165,8 @@ export async function writeOff(uow: UnitOfWork, input: z.output<typeof writeOffI
     ],
   );
   await releaseCredit(uow, invoice.billToId, input.amount, SALES_KINDS.writeOff, id);
-  uow.emit('document.transitioned', {
-    kind: SALES_KINDS.receipt,
-    id: receipt.id,
-    number: receipt.number,
-    ...rt.value,
-  });
-  uow.emit('document.transitioned', {
-    kind: SALES_KINDS.invoice,
-    id: invoice.id,
-    number: invoice.number,
-    ...it.value,
-  });
+  uow.transitioned(SALES_KINDS.receipt, receipt, rt.value);
+  uow.transitioned(SALES_KINDS.invoice, invoice, it.value);
   const o = await uow.require<SalesOrder>(SALES_KINDS.order, invoice.orderId, 'invoiceId');
   if (!o.ok) return o;
   const creditReserved = o.value.creditReserved.subtract(input.amount);

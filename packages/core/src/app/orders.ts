@@ -113,15 +113,27 @@ export async function draftSalesOrder(
   };
   const created = await uow.create(SALES_KINDS.order, order);
   if (!created.ok) return created;
-  uow.emit('document.transitioned', {
-    kind: SALES_KINDS.order,
-    id,
-    number: order.number,
-    from: null,
-    event: 'draft',
-    to: 'draft',
-  });
+  uow.transitioned(SALES_KINDS.order, order, { from: null, event: 'draft', to: 'draft' });
   return ok(order);
+}
+
+/** Emits `stock.changed` for one order line. */
+function emitStock(
+  uow: UnitOfWork,
+  change: 'reserved' | 'released' | 'issued',
+  order: SalesOrder,
+  line: SalesOrder['lines'][number],
+  sourceKind: string,
+  sourceId: string,
+) {
+  uow.emit('stock.changed', {
+    productId: line.productId,
+    warehouseId: order.warehouseId,
+    change,
+    quantity: line.stockQuantity,
+    sourceKind,
+    sourceId,
+  });
 }
 
 async function loadOrder(uow: UnitOfWork, orderId: string) {
@@ -193,14 +205,7 @@ export async function confirmSalesOrder(uow: UnitOfWork, input: z.output<typeof 
         available,
       });
     }
-    uow.emit('stock.changed', {
-      productId: line.productId,
-      warehouseId: order.warehouseId,
-      change: 'reserved',
-      quantity: line.stockQuantity,
-      sourceKind: SALES_KINDS.order,
-      sourceId: order.id,
-    });
+    emitStock(uow, 'reserved', order, line, SALES_KINDS.order, order.id);
   }
   uow.emit('credit.changed', {
     customerId: order.billToId,
@@ -236,14 +241,7 @@ export async function cancelSalesOrder(uow: UnitOfWork, input: z.output<typeof o
           'RESERVATION_MISSING',
           `cancel ${order.id}: reserved stock of ${line.productId} is missing`,
         );
-      uow.emit('stock.changed', {
-        productId: line.productId,
-        warehouseId: order.warehouseId,
-        change: 'released',
-        quantity: line.stockQuantity,
-        sourceKind: SALES_KINDS.order,
-        sourceId: order.id,
-      });
+      emitStock(uow, 'released', order, line, SALES_KINDS.order, order.id);
     }
     await releaseCredit(uow, order.billToId, order.creditReserved, SALES_KINDS.order, order.id);
   }
@@ -318,14 +316,7 @@ export async function deliverSalesOrder(uow: UnitOfWork, input: z.output<typeof 
       unitCost,
       cost: unitCost.multiply(line.stockQuantity.value).round('half-up'),
     });
-    uow.emit('stock.changed', {
-      productId: line.productId,
-      warehouseId: order.warehouseId,
-      change: 'issued',
-      quantity: line.stockQuantity,
-      sourceKind: SALES_KINDS.delivery,
-      sourceId: id,
-    });
+    emitStock(uow, 'issued', order, line, SALES_KINDS.delivery, id);
   }
   const costCurrency = lines[0]?.cost.currency.code ?? order.currency;
   const totalCost = Money.sum(
@@ -360,10 +351,7 @@ export async function deliverSalesOrder(uow: UnitOfWork, input: z.output<typeof 
   }
   const saved = await uow.save(SALES_KINDS.order, t.value.doc);
   if (!saved.ok) return saved;
-  uow.emit('document.transitioned', {
-    kind: SALES_KINDS.delivery,
-    id,
-    number: delivery.number,
+  uow.transitioned(SALES_KINDS.delivery, delivery, {
     from: 'draft',
     event: 'post',
     to: delivery.status,
@@ -421,12 +409,7 @@ export async function invoiceSalesOrder(uow: UnitOfWork, input: z.output<typeof 
     if (!dt.ok) return dt;
     const ds = await uow.save(SALES_KINDS.delivery, { ...d.value, status: dt.value.to });
     if (!ds.ok) return ds;
-    uow.emit('document.transitioned', {
-      kind: SALES_KINDS.delivery,
-      id: deliveryId,
-      number: d.value.number,
-      ...dt.value,
-    });
+    uow.transitioned(SALES_KINDS.delivery, d.value, dt.value);
   }
   await uow.postVoucher(SALES_KINDS.invoice, id, `invoice ${invoice.number} for ${order.number}`, [
     { account: uow.accounts.receivable, debit: invoice.gross, partyId: invoice.billToId },
@@ -435,10 +418,7 @@ export async function invoiceSalesOrder(uow: UnitOfWork, input: z.output<typeof 
   ]);
   const saved = await uow.save(SALES_KINDS.order, t.value.doc);
   if (!saved.ok) return saved;
-  uow.emit('document.transitioned', {
-    kind: SALES_KINDS.invoice,
-    id,
-    number: invoice.number,
+  uow.transitioned(SALES_KINDS.invoice, invoice, {
     from: 'draft',
     event: 'issue',
     to: invoice.status,

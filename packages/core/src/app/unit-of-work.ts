@@ -193,6 +193,22 @@ export class UnitOfWork {
     return voucher;
   }
 
+  /** Emits `document.transitioned` for a document of `kind` (from `null` when it was created). */
+  transitioned(
+    kind: string,
+    doc: { readonly id: string; readonly number: string | null },
+    t: { readonly from: string | null; readonly event: string; readonly to: string },
+  ): void {
+    this.emit('document.transitioned', {
+      kind,
+      id: doc.id,
+      number: doc.number,
+      from: t.from,
+      event: t.event,
+      to: t.to,
+    });
+  }
+
   /** Writes the collected events to the outbox. Called once, just before commit. */
   async flushEvents(): Promise<void> {
     if (this.events.length > 0) await this.tx.outbox.add(this.events.splice(0));
