@@ -20,12 +20,30 @@ export interface StockRow {
   reserved: Dec;
 }
 
-/** Mutable credit row. */
+/** Mutable credit account (settings and buckets). */
 export interface CreditRow {
-  customerId: string;
+  accountId: string;
+  parentId: string | null;
   currency: string;
-  limit: Dec;
-  exposure: Dec;
+  limit: Dec | null;
+  temporary: Dec;
+  temporaryUntil: string | null;
+  deposit: Dec;
+  frozen: boolean;
+  orders: Dec;
+  uninvoiced: Dec;
+  receivables: Dec;
+}
+
+/** Mutable open item. */
+export interface OpenItemRow {
+  itemId: string;
+  accountId: string;
+  sourceKind: string;
+  sourceId: string;
+  dueDate: string;
+  amount: Dec;
+  residual: Dec;
 }
 
 /** Running totals of one (tenant, account, currency, party). */
@@ -58,6 +76,8 @@ export class MemoryState {
   numbers = new Map<string, string>();
   stock = new Map<string, StockRow>();
   credit = new Map<string, CreditRow>();
+  /** Open items by (tenant, item id). */
+  openItems = new Map<string, OpenItemRow>();
   sequences = new Map<string, number>();
   /** Vouchers per tenant, in posting order (the source of truth). */
   vouchers = new Map<string, LedgerVoucher[]>();
@@ -80,7 +100,8 @@ interface Snapshot {
   version: 1;
   records: StoredRecord[];
   stock: [string, { productId: string; warehouseId: string; onHand: string; reserved: string }][];
-  credit: [string, { customerId: string; currency: string; limit: string; exposure: string }][];
+  credit: [string, Record<keyof CreditRow, string | boolean | null>][];
+  openItems: [string, Record<keyof OpenItemRow, string>][];
   sequences: [string, number][];
   vouchers: [string, SnapshotVoucher[]][];
   outbox: OutboxRow[];
@@ -115,12 +136,13 @@ export function toSnapshot(s: MemoryState): string {
     ]),
     credit: [...s.credit].map(([k, r]) => [
       k,
-      {
-        customerId: r.customerId,
-        currency: r.currency,
-        limit: r.limit.toFixed(),
-        exposure: r.exposure.toFixed(),
-      },
+      mapValues(r, (v) =>
+        Dec.isDecimal(v) ? (v as Dec).toFixed() : (v as string | boolean | null),
+      ),
+    ]),
+    openItems: [...s.openItems].map(([k, r]) => [
+      k,
+      mapValues(r, (v) => (Dec.isDecimal(v) ? (v as Dec).toFixed() : (v as string))),
     ]),
     sequences: [...s.sequences],
     vouchers: [...s.vouchers].map(([k, vs]) => [
@@ -164,13 +186,24 @@ export function fromSnapshot(text: string): MemoryState {
       reserved: new Dec(r.reserved),
     });
   }
+  const dec = (v: unknown) => new Dec(v as string);
   for (const [k, r] of snap.credit) {
     s.credit.set(k, {
-      customerId: r.customerId,
-      currency: r.currency,
-      limit: new Dec(r.limit),
-      exposure: new Dec(r.exposure),
+      accountId: r.accountId as string,
+      parentId: r.parentId as string | null,
+      currency: r.currency as string,
+      limit: r.limit === null ? null : dec(r.limit),
+      temporary: dec(r.temporary),
+      temporaryUntil: r.temporaryUntil as string | null,
+      deposit: dec(r.deposit),
+      frozen: r.frozen as boolean,
+      orders: dec(r.orders),
+      uninvoiced: dec(r.uninvoiced),
+      receivables: dec(r.receivables),
     });
+  }
+  for (const [k, r] of snap.openItems) {
+    s.openItems.set(k, { ...r, amount: dec(r.amount), residual: dec(r.residual) });
   }
   s.sequences = new Map(snap.sequences);
   for (const [tenantId, vs] of snap.vouchers) {
@@ -224,4 +257,10 @@ export function indexVoucher(s: MemoryState, tenantId: string, v: LedgerVoucher)
     bySource.pop();
     list.pop();
   };
+}
+
+function mapValues<T extends object, V>(o: T, f: (v: T[keyof T]) => V): Record<keyof T, V> {
+  const out = {} as Record<keyof T, V>;
+  for (const k of Object.keys(o) as (keyof T)[]) out[k] = f(o[k]);
+  return out;
 }

@@ -9,6 +9,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   AsyncMutex,
   type CreditAccount,
+  type CreditChange,
   type CreditShortfall,
   Dec,
   type IdempotencyClaim,
@@ -17,6 +18,7 @@ import {
   type JsonObject,
   type LedgerVoucher,
   type NewRecord,
+  type OpenItem,
   type OutboxMessage,
   type RecordQuery,
   type StockLevel,
@@ -299,46 +301,116 @@ class MemoryTransaction implements Transaction {
     };
 
     const accountOf = (r: CreditRow): CreditAccount => ({ ...r });
-    const changeCredit = (row: CreditRow, patch: Partial<CreditRow>) => {
+    const changeRow = <R extends object>(row: R, patch: Partial<R>) => {
       const old = { ...row };
       Object.assign(row, patch);
       undo.push(() => Object.assign(row, old));
     };
     this.credit = {
-      account: async (c) => {
+      account: async (id) => {
         live();
-        const row = s.credit.get(key(t, c));
+        const row = s.credit.get(key(t, id));
         return row ? accountOf(row) : undefined;
       },
-      setLimit: async (c, currency, limit) => {
+      children: async (parentId) => {
         live();
-        const k = key(t, c);
+        const out: CreditAccount[] = [];
+        const prefix = key(t, '');
+        for (const [k, row] of s.credit) {
+          if (k.startsWith(prefix) && row.parentId === parentId) out.push(accountOf(row));
+        }
+        return out.sort((a, b) => (a.accountId < b.accountId ? -1 : 1));
+      },
+      save: async (settings) => {
+        live();
+        const k = key(t, settings.accountId);
         const row = s.credit.get(k);
         if (row) {
-          changeCredit(row, { currency, limit });
+          changeRow(row, { ...settings });
           return accountOf(row);
         }
-        const fresh: CreditRow = { customerId: c, currency, limit, exposure: ZERO };
+        const fresh: CreditRow = { ...settings, orders: ZERO, uninvoiced: ZERO, receivables: ZERO };
         setMap(s.credit, k, fresh);
         return accountOf(fresh);
       },
-      reserve: async (c, amount): Promise<CreditAccount | CreditShortfall> => {
+      change: async (c: CreditChange): Promise<CreditAccount[] | CreditShortfall> => {
         live();
-        const row = s.credit.get(key(t, c));
-        if (!row || row.exposure.plus(amount).greaterThan(row.limit)) {
-          return { account: row ? accountOf(row) : undefined, requested: amount };
+        const rows = c.accountIds.map((id) => s.credit.get(key(t, id)));
+        const present = rows.filter((r): r is CreditRow => r !== undefined);
+        const refuse = () => ({ accounts: present.map(accountOf), requested: c.amount });
+        if (present.length !== rows.length) return refuse();
+        for (const r of present) {
+          if (c.from !== null && r[c.from].lessThan(c.amount)) return refuse();
+          if (c.check) {
+            if (r.frozen) return refuse();
+            if (r.limit !== null) {
+              let exposure = ZERO;
+              for (const b of c.check.counted) {
+                exposure = exposure.plus(r[b]);
+                if (b === c.to) exposure = exposure.plus(c.amount);
+                if (b === c.from) exposure = exposure.minus(c.amount);
+              }
+              const temporary =
+                r.temporaryUntil !== null && c.check.asOf < r.temporaryUntil ? r.temporary : ZERO;
+              if (exposure.greaterThan(r.limit.plus(r.deposit).plus(temporary))) return refuse();
+            }
+          }
         }
-        changeCredit(row, { exposure: row.exposure.plus(amount) });
-        return accountOf(row);
+        for (const r of present) {
+          const patch: Partial<CreditRow> = {};
+          if (c.from !== null) patch[c.from] = r[c.from].minus(c.amount);
+          if (c.to !== null) patch[c.to] = (patch[c.to] ?? r[c.to]).plus(c.amount);
+          changeRow(r, patch);
+        }
+        return present.map(accountOf);
       },
-      release: async (c, amount) => {
+      addOpenItem: async (item) => {
         live();
-        const row = s.credit.get(key(t, c));
-        if (!row || row.exposure.lessThan(amount)) {
-          return { account: row ? accountOf(row) : undefined, requested: amount };
+        const k = key(t, item.itemId);
+        if (s.openItems.has(k))
+          throw new TradecoreBug('DUPLICATE_OPEN_ITEM', `open item ${item.itemId} exists`);
+        setMap(s.openItems, k, { ...item, residual: item.amount });
+      },
+      settleOpenItem: async (itemId, amount) => {
+        live();
+        const row = s.openItems.get(key(t, itemId));
+        if (!row || row.residual.lessThan(amount)) return undefined;
+        changeRow(row, { residual: row.residual.minus(amount) });
+        return { ...row };
+      },
+      openItemsOf: async (sourceKind, sourceId) => {
+        live();
+        const prefix = key(t, '');
+        const out: OpenItem[] = [];
+        for (const [k, row] of s.openItems) {
+          if (
+            k.startsWith(prefix) &&
+            row.sourceKind === sourceKind &&
+            row.sourceId === sourceId &&
+            row.residual.greaterThan(0)
+          ) {
+            out.push({ ...row });
+          }
         }
-        changeCredit(row, { exposure: row.exposure.minus(amount) });
-        return accountOf(row);
+        return out.sort((a, b) =>
+          a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : a.itemId < b.itemId ? -1 : 1,
+        );
+      },
+      overdue: async (accountIds, beforeDate) => {
+        live();
+        const ids = new Set(accountIds);
+        const prefix = key(t, '');
+        let amount = ZERO;
+        let oldest: string | null = null;
+        let count = 0;
+        for (const [k, row] of s.openItems) {
+          if (!k.startsWith(prefix) || !ids.has(row.accountId)) continue;
+          if (!row.residual.greaterThan(0) || row.dueDate >= beforeDate) continue;
+          amount = amount.plus(row.residual);
+          count++;
+          if (oldest === null || row.dueDate < oldest) oldest = row.dueDate;
+        }
+        return { amount, oldestDueDate: oldest, count };
       },
     };
 

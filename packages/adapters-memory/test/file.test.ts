@@ -36,7 +36,7 @@ describe('memory store — JSON file persistence', () => {
       expect((await tx.records.find({ kind: 'product' })).map((r) => r.id)).toEqual(['P1', 'P2']);
       const l = await tx.stock.level('P1', 'W');
       expect([l.onHand.toFixed(), l.reserved.toFixed()]).toEqual(['10', '2']);
-      expect((await tx.credit.account('HQ'))?.limit.toFixed(2)).toBe('500.00');
+      expect((await tx.credit.account('HQ'))?.limit?.toFixed(2)).toBe('500.00');
       expect(await tx.ledger.balances()).toEqual(beforeBalances);
       expect(
         (await tx.ledger.vouchersFor('stock-receipt', 'file-tenant:stock-receipt-000001')).length,

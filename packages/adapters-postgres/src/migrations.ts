@@ -118,8 +118,38 @@ CREATE TABLE idempotency (
  * The adapter's migrations, in the order {@link migrate} applies them. Append new ones; never
  * edit an applied one.
  */
+const CREDIT_BUCKETS = `
+ALTER TABLE credit_accounts RENAME COLUMN customer_id TO account_id;
+ALTER TABLE credit_accounts RENAME COLUMN exposure TO orders;
+ALTER TABLE credit_accounts ALTER COLUMN credit_limit DROP NOT NULL;
+ALTER TABLE credit_accounts
+  ADD COLUMN parent_id text COLLATE "C",
+  ADD COLUMN temporary numeric NOT NULL DEFAULT 0,
+  ADD COLUMN temporary_until text,
+  ADD COLUMN deposit numeric NOT NULL DEFAULT 0,
+  ADD COLUMN frozen boolean NOT NULL DEFAULT false,
+  ADD COLUMN uninvoiced numeric NOT NULL DEFAULT 0 CHECK (uninvoiced >= 0),
+  ADD COLUMN receivables numeric NOT NULL DEFAULT 0 CHECK (receivables >= 0);
+CREATE INDEX credit_accounts_parent_idx ON credit_accounts (tenant_id, parent_id) WHERE parent_id IS NOT NULL;
+
+CREATE TABLE open_items (
+  tenant_id text COLLATE "C" NOT NULL,
+  item_id text COLLATE "C" NOT NULL,
+  account_id text COLLATE "C" NOT NULL,
+  source_kind text COLLATE "C" NOT NULL,
+  source_id text COLLATE "C" NOT NULL,
+  due_date text COLLATE "C" NOT NULL,
+  amount numeric NOT NULL,
+  residual numeric NOT NULL CHECK (residual >= 0),
+  PRIMARY KEY (tenant_id, item_id)
+) WITH (fillfactor = 80);
+CREATE INDEX open_items_due_idx ON open_items (tenant_id, account_id, due_date) WHERE residual > 0;
+CREATE INDEX open_items_source_idx ON open_items (tenant_id, source_kind, source_id);
+`;
+
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
   Object.freeze({ id: '0001_initial', sql: INITIAL }),
+  Object.freeze({ id: '0002_credit_buckets', sql: CREDIT_BUCKETS }),
 ]);
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;

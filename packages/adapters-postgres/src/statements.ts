@@ -11,6 +11,7 @@ export const TABLES = [
   'records',
   'stock_levels',
   'credit_accounts',
+  'open_items',
   'sequences',
   'vouchers',
   'voucher_lines',
@@ -23,8 +24,10 @@ export const TABLES = [
 export function buildStatements(q: string) {
   const stockCols = 'on_hand::text AS on_hand, reserved::text AS reserved';
   const stockKey = 'tenant_id = $1 AND product_id = $2 AND warehouse_id = $3';
-  const creditCols = 'currency, credit_limit::text AS credit_limit, exposure::text AS exposure';
-  const creditKey = 'tenant_id = $1 AND customer_id = $2';
+  const creditCols =
+    'account_id, parent_id, currency, credit_limit::text AS credit_limit, temporary::text AS temporary, temporary_until, deposit::text AS deposit, frozen, orders::text AS orders, uninvoiced::text AS uninvoiced, receivables::text AS receivables';
+  const openCols =
+    'item_id, account_id, source_kind, source_id, due_date, amount::text AS amount, residual::text AS residual';
   return {
     // records
     recordGet: `SELECT version, number, data::text AS data FROM ${q}.records
@@ -60,15 +63,49 @@ WHERE ${stockKey} AND reserved >= $4::numeric RETURNING ${stockCols}`,
 WHERE ${stockKey} AND reserved >= $4::numeric RETURNING ${stockCols}`,
 
     // credit
-    creditGet: `SELECT ${creditCols} FROM ${q}.credit_accounts WHERE ${creditKey}`,
-    creditSetLimit: `INSERT INTO ${q}.credit_accounts AS c (tenant_id, customer_id, currency, credit_limit, exposure)
-VALUES ($1, $2, $3, $4::numeric, 0)
-ON CONFLICT (tenant_id, customer_id) DO UPDATE SET currency = excluded.currency, credit_limit = excluded.credit_limit
+    creditGet: `SELECT ${creditCols} FROM ${q}.credit_accounts WHERE tenant_id = $1 AND account_id = $2`,
+    creditChildren: `SELECT ${creditCols} FROM ${q}.credit_accounts WHERE tenant_id = $1 AND parent_id = $2 ORDER BY account_id`,
+    creditMany: `SELECT ${creditCols} FROM ${q}.credit_accounts WHERE tenant_id = $1 AND account_id = ANY($2::text[]) ORDER BY account_id`,
+    creditSave: `INSERT INTO ${q}.credit_accounts AS c
+  (tenant_id, account_id, parent_id, currency, credit_limit, temporary, temporary_until, deposit, frozen)
+VALUES ($1, $2, $3, $4, $5::numeric, $6::numeric, $7, $8::numeric, $9)
+ON CONFLICT (tenant_id, account_id) DO UPDATE SET parent_id = excluded.parent_id, currency = excluded.currency,
+  credit_limit = excluded.credit_limit, temporary = excluded.temporary, temporary_until = excluded.temporary_until,
+  deposit = excluded.deposit, frozen = excluded.frozen
 RETURNING ${creditCols}`,
-    creditReserve: `UPDATE ${q}.credit_accounts SET exposure = exposure + $3::numeric
-WHERE ${creditKey} AND exposure + $3::numeric <= credit_limit RETURNING ${creditCols}`,
-    creditRelease: `UPDATE ${q}.credit_accounts SET exposure = exposure - $3::numeric
-WHERE ${creditKey} AND exposure >= $3::numeric RETURNING ${creditCols}`,
+    // One statement: lock every listed account (in id order, so concurrent changes never
+    // deadlock), check all of them on the locked rows, and move the amount only if all pass.
+    // $3 amount, $4 from bucket, $5 to bucket, $6 checked?, $7 counted buckets, $8 Δ of the
+    // counted exposure, $9 asOf.
+    creditChange: `WITH locked AS (
+  SELECT * FROM ${q}.credit_accounts
+  WHERE tenant_id = $1 AND account_id = ANY($2::text[]) ORDER BY account_id FOR UPDATE
+), verdict AS (
+  SELECT count(*) = cardinality($2::text[]) AND coalesce(bool_and(
+    (CASE $4::text WHEN 'orders' THEN orders >= $3::numeric WHEN 'uninvoiced' THEN uninvoiced >= $3::numeric
+       WHEN 'receivables' THEN receivables >= $3::numeric ELSE true END)
+    AND (NOT $6::boolean OR (NOT frozen AND (credit_limit IS NULL OR
+      (CASE WHEN 'orders' = ANY($7::text[]) THEN orders ELSE 0 END
+       + CASE WHEN 'uninvoiced' = ANY($7::text[]) THEN uninvoiced ELSE 0 END
+       + CASE WHEN 'receivables' = ANY($7::text[]) THEN receivables ELSE 0 END
+       + $8::numeric)
+      <= credit_limit + deposit + CASE WHEN temporary_until IS NOT NULL AND $9::text < temporary_until THEN temporary ELSE 0 END)))
+  ), true) AS ok FROM locked
+)
+UPDATE ${q}.credit_accounts AS c SET
+  orders = c.orders + CASE WHEN $5::text = 'orders' THEN $3::numeric ELSE 0 END - CASE WHEN $4::text = 'orders' THEN $3::numeric ELSE 0 END,
+  uninvoiced = c.uninvoiced + CASE WHEN $5::text = 'uninvoiced' THEN $3::numeric ELSE 0 END - CASE WHEN $4::text = 'uninvoiced' THEN $3::numeric ELSE 0 END,
+  receivables = c.receivables + CASE WHEN $5::text = 'receivables' THEN $3::numeric ELSE 0 END - CASE WHEN $4::text = 'receivables' THEN $3::numeric ELSE 0 END
+FROM verdict WHERE verdict.ok AND c.tenant_id = $1 AND c.account_id = ANY($2::text[])
+RETURNING ${creditCols.replace(/(^|, )(\w+)/g, '$1c.$2')}`,
+    openItemAdd: `INSERT INTO ${q}.open_items (tenant_id, item_id, account_id, source_kind, source_id, due_date, amount, residual)
+VALUES ($1, $2, $3, $4, $5, $6, $7::numeric, $7::numeric)`,
+    openItemSettle: `UPDATE ${q}.open_items SET residual = residual - $3::numeric
+WHERE tenant_id = $1 AND item_id = $2 AND residual >= $3::numeric RETURNING ${openCols}`,
+    openItemsOf: `SELECT ${openCols} FROM ${q}.open_items
+WHERE tenant_id = $1 AND source_kind = $2 AND source_id = $3 AND residual > 0 ORDER BY due_date, item_id`,
+    overdue: `SELECT coalesce(sum(residual), 0)::text AS amount, min(due_date) AS oldest, count(*)::int AS n
+FROM ${q}.open_items WHERE tenant_id = $1 AND account_id = ANY($2::text[]) AND residual > 0 AND due_date < $3`,
 
     // sequences
     sequenceNext: `INSERT INTO ${q}.sequences AS s (tenant_id, series, last_value) VALUES ($1, $2, 1)

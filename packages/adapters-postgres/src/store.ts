@@ -11,6 +11,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   type AccountBalance,
   type CreditAccount,
+  type CreditChange,
   type CreditShortfall,
   Dec,
   type IdempotencyClaim,
@@ -20,6 +21,7 @@ import {
   type LedgerLine,
   type LedgerVoucher,
   type NewRecord,
+  type OpenItem,
   type OutboxEntry,
   type OutboxMessage,
   type RecordQuery,
@@ -91,9 +93,27 @@ interface StockRow {
 }
 
 interface CreditRow {
+  account_id: string;
+  parent_id: string | null;
   currency: string;
-  credit_limit: string;
-  exposure: string;
+  credit_limit: string | null;
+  temporary: string;
+  temporary_until: string | null;
+  deposit: string;
+  frozen: boolean;
+  orders: string;
+  uninvoiced: string;
+  receivables: string;
+}
+
+interface OpenItemRow {
+  item_id: string;
+  account_id: string;
+  source_kind: string;
+  source_id: string;
+  due_date: string;
+  amount: string;
+  residual: string;
 }
 
 interface RecordRow {
@@ -457,34 +477,99 @@ class PostgresTransaction implements Transaction {
       issueReserved: (p, w, qty) => checked(sql.stockIssue, p, w, qty),
     };
 
-    const account = (c: string, r: CreditRow): CreditAccount => ({
-      customerId: c,
+    const account = (r: CreditRow): CreditAccount => ({
+      accountId: r.account_id,
+      parentId: r.parent_id,
       currency: r.currency,
-      limit: toDec(r.credit_limit),
-      exposure: toDec(r.exposure),
+      limit: r.credit_limit === null ? null : toDec(r.credit_limit),
+      temporary: toDec(r.temporary),
+      temporaryUntil: r.temporary_until,
+      deposit: toDec(r.deposit),
+      frozen: r.frozen === true || String(r.frozen) === 't' || String(r.frozen) === 'true',
+      orders: toDec(r.orders),
+      uninvoiced: toDec(r.uninvoiced),
+      receivables: toDec(r.receivables),
     });
-    const checkedCredit = async (
-      text: string,
-      c: string,
-      amount: Dec,
-    ): Promise<CreditAccount | CreditShortfall> => {
-      const [r] = await q<CreditRow>(text, [t, c, amount.toFixed()]);
-      if (r) return account(c, r);
-      const [cur] = await q<CreditRow>(sql.creditGet, [t, c]);
-      return { account: cur ? account(c, cur) : undefined, requested: amount };
-    };
+    const openItem = (r: OpenItemRow): OpenItem => ({
+      itemId: r.item_id,
+      accountId: r.account_id,
+      sourceKind: r.source_kind,
+      sourceId: r.source_id,
+      dueDate: r.due_date,
+      amount: toDec(r.amount),
+      residual: toDec(r.residual),
+    });
     this.credit = {
-      account: async (c) => {
-        const [r] = await q<CreditRow>(sql.creditGet, [t, c]);
-        return r ? account(c, r) : undefined;
+      account: async (id) => {
+        const [r] = await q<CreditRow>(sql.creditGet, [t, id]);
+        return r ? account(r) : undefined;
       },
-      setLimit: async (c, currency, limit) => {
-        const [r] = await q<CreditRow>(sql.creditSetLimit, [t, c, currency, limit.toFixed()]);
+      children: async (parentId) =>
+        (await q<CreditRow>(sql.creditChildren, [t, parentId])).map(account),
+      save: async (a) => {
+        const [r] = await q<CreditRow>(sql.creditSave, [
+          t,
+          a.accountId,
+          a.parentId,
+          a.currency,
+          a.limit === null ? null : a.limit.toFixed(),
+          a.temporary.toFixed(),
+          a.temporaryUntil,
+          a.deposit.toFixed(),
+          a.frozen,
+        ]);
         if (!r) throw new TradecoreBug('NO_ROW_RETURNED', 'credit upsert returned no row');
-        return account(c, r);
+        return account(r);
       },
-      reserve: (c, amount) => checkedCredit(sql.creditReserve, c, amount),
-      release: (c, amount) => checkedCredit(sql.creditRelease, c, amount),
+      change: async (c: CreditChange): Promise<CreditAccount[] | CreditShortfall> => {
+        const counted = c.check?.counted ?? [];
+        const delta = (c.to !== null && counted.includes(c.to) ? c.amount : ZERO).minus(
+          c.from !== null && counted.includes(c.from) ? c.amount : ZERO,
+        );
+        const ids = [...new Set(c.accountIds)];
+        const rows = await q<CreditRow>(sql.creditChange, [
+          t,
+          ids,
+          c.amount.toFixed(),
+          c.from,
+          c.to,
+          c.check !== null,
+          counted,
+          delta.toFixed(),
+          c.check?.asOf ?? '',
+        ]);
+        if (rows.length === ids.length) return rows.map(account);
+        const now = await q<CreditRow>(sql.creditMany, [t, ids]);
+        return { accounts: now.map(account), requested: c.amount };
+      },
+      addOpenItem: async (item) => {
+        await q(sql.openItemAdd, [
+          t,
+          item.itemId,
+          item.accountId,
+          item.sourceKind,
+          item.sourceId,
+          item.dueDate,
+          item.amount.toFixed(),
+        ]);
+      },
+      settleOpenItem: async (itemId, amount) => {
+        const [r] = await q<OpenItemRow>(sql.openItemSettle, [t, itemId, amount.toFixed()]);
+        return r ? openItem(r) : undefined;
+      },
+      openItemsOf: async (kind, id) =>
+        (await q<OpenItemRow>(sql.openItemsOf, [t, kind, id])).map(openItem),
+      overdue: async (accountIds, beforeDate) => {
+        const [r] = await q<{ amount: string; oldest: string | null; n: number | string }>(
+          sql.overdue,
+          [t, [...accountIds], beforeDate],
+        );
+        return {
+          amount: toDec(r?.amount ?? '0'),
+          oldestDueDate: r?.oldest ?? null,
+          count: Number(r?.n ?? 0),
+        };
+      },
     };
 
     this.sequences = {

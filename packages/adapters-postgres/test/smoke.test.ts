@@ -11,6 +11,7 @@ import {
   type OutboxMessage,
   type TenantId,
 } from '@tradecore/core';
+import { exposureOf, openAccount, releaseCredit, reserveCredit } from '@tradecore/testkit';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -197,7 +198,7 @@ for (const backend of backends) {
       await store.transaction(t, async (tx) => {
         await tx.records.insert({ kind: 'doc', id: 'keep', data: { v: 1 } });
         await tx.stock.adjust('p', 'w', d(10));
-        await tx.credit.setLimit('c', 'CNY', d('100.00'));
+        await openAccount(tx, 'c', 'CNY', d('100.00'));
       });
       const boom = new Boom('deliberate');
       await expect(
@@ -206,8 +207,8 @@ for (const backend of backends) {
           await tx.records.update('doc', 'keep', 1, { v: 2 });
           await tx.stock.reserve('p', 'w', d(4));
           await tx.stock.adjust('p2', 'w', d(3));
-          await tx.credit.reserve('c', d('60.00'));
-          await tx.credit.setLimit('c2', 'USD', d(5));
+          await reserveCredit(tx, 'c', d('60.00'));
+          await openAccount(tx, 'c2', 'USD', d(5));
           expect(await tx.sequences.next('S')).toBe(1);
           await tx.ledger.post(voucher('v1', 'gone', '10.00', 'c'));
           await tx.outbox.add([
@@ -225,7 +226,7 @@ for (const backend of backends) {
         const l = await tx.stock.level('p', 'w');
         expect([l.onHand.toFixed(), l.reserved.toFixed()]).toEqual(['10', '0']);
         expect((await tx.stock.level('p2', 'w')).onHand.isZero()).toBe(true);
-        expect((await tx.credit.account('c'))?.exposure.isZero()).toBe(true);
+        expect(exposureOf(await tx.credit.account('c')).isZero()).toBe(true);
         expect(await tx.credit.account('c2')).toBeUndefined();
         expect(await tx.sequences.next('S')).toBe(1);
         expect(await tx.ledger.vouchersFor('invoice', 'gone')).toEqual([]);
@@ -287,34 +288,34 @@ for (const backend of backends) {
     it('credit: reserve within the limit, release within exposure, limit may drop below exposure', async () => {
       const t = tenant('crd');
       await store.transaction(t, async (tx) => {
-        const none = await tx.credit.reserve('none', d(1));
-        expect(isCreditShortfall(none) && none.account === undefined).toBe(true);
+        const none = await reserveCredit(tx, 'none', d(1));
+        expect(isCreditShortfall(none) && none.accounts.length === 0).toBe(true);
         expect(await tx.credit.account('none')).toBeUndefined();
-        const acc = await tx.credit.setLimit('c', 'CNY', d('100.00'));
-        expect([acc.currency, acc.limit.toFixed(2), acc.exposure.toFixed()]).toEqual([
+        const acc = await openAccount(tx, 'c', 'CNY', d('100.00'));
+        expect([acc.currency, acc.limit?.toFixed(2), exposureOf(acc).toFixed()]).toEqual([
           'CNY',
           '100.00',
           '0',
         ]);
-        expect(isCreditShortfall(await tx.credit.reserve('c', d('100.01')))).toBe(true);
-        const r = await tx.credit.reserve('c', d('100.00'));
-        expect(isCreditShortfall(r) ? undefined : r.exposure.toFixed(2)).toBe('100.00');
-        expect(isCreditShortfall(await tx.credit.release('c', d('100.01')))).toBe(true);
-        expect(isCreditShortfall(await tx.credit.release('c', d('40')))).toBe(false);
-        const lowered = await tx.credit.setLimit('c', 'CNY', d('50'));
-        expect([lowered.limit.toFixed(), lowered.exposure.toFixed()]).toEqual(['50', '60']);
-        expect(isCreditShortfall(await tx.credit.reserve('c', d('0.01')))).toBe(true);
+        expect(isCreditShortfall(await reserveCredit(tx, 'c', d('100.01')))).toBe(true);
+        const r = await reserveCredit(tx, 'c', d('100.00'));
+        expect(isCreditShortfall(r) ? undefined : r[0]?.orders.toFixed(2)).toBe('100.00');
+        expect(isCreditShortfall(await releaseCredit(tx, 'c', d('100.01')))).toBe(true);
+        expect(isCreditShortfall(await releaseCredit(tx, 'c', d('40')))).toBe(false);
+        const lowered = await openAccount(tx, 'c', 'CNY', d('50'));
+        expect([lowered.limit?.toFixed(), lowered.orders.toFixed()]).toEqual(['50', '60']);
+        expect(isCreditShortfall(await reserveCredit(tx, 'c', d('0.01')))).toBe(true);
       });
       const t2 = tenant('ccrd');
-      await store.transaction(t2, (tx) => tx.credit.setLimit('c', 'CNY', d('1000.00')));
+      await store.transaction(t2, (tx) => openAccount(tx, 'c', 'CNY', d('1000.00')));
       const results = await Promise.all(
         Array.from({ length: 60 }, () =>
-          store.transaction(t2, (tx) => tx.credit.reserve('c', d('33.33'))),
+          store.transaction(t2, (tx) => reserveCredit(tx, 'c', d('33.33'))),
         ),
       );
       expect(results.filter((r) => !isCreditShortfall(r))).toHaveLength(30);
       const acc = await store.transaction(t2, (tx) => tx.credit.account('c'));
-      expect(acc?.exposure.toFixed(2)).toBe('999.90');
+      expect(exposureOf(acc).toFixed(2)).toBe('999.90');
     });
 
     it('sequences: 200 concurrent next() give 1..200; rolled-back values are reused', async () => {

@@ -6,9 +6,11 @@
  */
 export * from './accounting/voucher';
 export * from './app/command';
+export * from './app/credit';
 export * from './app/schemas';
 export * from './app/tradecore';
 export * from './app/unit-of-work';
+export * from './credit';
 export * from './events';
 export * from './kernel/brand';
 export * from './kernel/clock';
@@ -19,6 +21,7 @@ export * from './kernel/mutex';
 export * from './kernel/result';
 export * from './masterdata/types';
 export * from './money';
+export * from './ports/rates';
 export * from './ports/store';
 export * from './pricing/price-list';
 export * from './runtime';

@@ -39,7 +39,17 @@ export function fingerprint(
     }
     for (const c of parties) {
       const a = await tx.credit.account(c);
-      out[`credit:${c}`] = a ? [a.currency, a.limit.toFixed(), a.exposure.toFixed()] : null;
+      out[`credit:${c}`] = a
+        ? [
+            a.currency,
+            a.limit?.toFixed() ?? null,
+            a.orders.toFixed(),
+            a.uninvoiced.toFixed(),
+            a.receivables.toFixed(),
+            a.deposit.toFixed(),
+            a.frozen,
+          ]
+        : null;
     }
     out.balances = (await tx.ledger.balances()).map((b) => [
       b.account,

@@ -70,3 +70,58 @@ export function prng(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+type Tx = Parameters<Parameters<StorePort['transaction']>[1]>[0];
+
+/** Creates a credit account or changes its limit (and parent), keeping its exposure. */
+export async function openAccount(
+  tx: Tx,
+  id: string,
+  currency: string,
+  limit: Dec | null,
+  parentId: string | null = null,
+) {
+  const cur = await tx.credit.account(id);
+  return tx.credit.save({
+    accountId: id,
+    parentId,
+    currency,
+    limit,
+    temporary: cur?.temporary ?? new Dec(0),
+    temporaryUntil: cur?.temporaryUntil ?? null,
+    deposit: cur?.deposit ?? new Dec(0),
+    frozen: cur?.frozen ?? false,
+  });
+}
+
+/** A checked confirmation-like step: new exposure into `orders`, every bucket counted. */
+export function reserveCredit(
+  tx: Tx,
+  ids: string | readonly string[],
+  amount: Dec,
+  asOf = '2026-11-22T00:00:00.000Z',
+) {
+  return tx.credit.change({
+    accountIds: typeof ids === 'string' ? [ids] : ids,
+    amount,
+    from: null,
+    to: 'orders',
+    check: { counted: ['orders', 'uninvoiced', 'receivables'], asOf },
+  });
+}
+
+/** An unchecked release of `orders` exposure. */
+export function releaseCredit(tx: Tx, ids: string | readonly string[], amount: Dec) {
+  return tx.credit.change({
+    accountIds: typeof ids === 'string' ? [ids] : ids,
+    amount,
+    from: 'orders',
+    to: null,
+    check: null,
+  });
+}
+
+/** Σ buckets of an account. */
+export function exposureOf(a: { orders: Dec; uninvoiced: Dec; receivables: Dec } | undefined): Dec {
+  return a ? a.orders.plus(a.uninvoiced).plus(a.receivables) : new Dec(0);
+}

@@ -13,7 +13,18 @@ import { sliceSuite } from './suites/slice';
 
 export { fingerprint } from './fingerprint';
 export { cents, seedSlice, tradecoreFor } from './fixtures';
-export { all, d, freshTenant, peek, prng, type StoreHarness } from './harness';
+export {
+  all,
+  d,
+  exposureOf,
+  freshTenant,
+  openAccount,
+  peek,
+  prng,
+  releaseCredit,
+  reserveCredit,
+  type StoreHarness,
+} from './harness';
 export { type AllocationRun, allocationViolations } from './invariants';
 export { runSliceModel } from './suites/model';
 export { portSuite, sliceSuite };

@@ -6,7 +6,7 @@
  */
 import type { z } from 'zod';
 import type { CustomerId, InvoiceId, ReceiptId } from '../kernel/brand';
-import type { CurrencyMismatchError } from '../kernel/errors';
+import { type CurrencyMismatchError, TradecoreBug } from '../kernel/errors';
 import { transition } from '../kernel/machine';
 import { err, ok } from '../kernel/result';
 import { type Customer, MASTERDATA_KINDS } from '../masterdata/types';
@@ -21,7 +21,8 @@ import {
 import type { OverAllocationError, PartyMismatchError } from '../sales/errors';
 import { invoiceMachine, receiptMachine } from '../sales/machines';
 import { transitionOrder } from '../sales/order';
-import { releaseCredit } from './orders';
+import { applyCreditStep, loadCreditPolicy } from './credit';
+import { autoReleaseHolds } from './orders';
 import type { recordReceiptInput, writeOffInput } from './schemas';
 import type { UnitOfWork } from './unit-of-work';
 
@@ -164,21 +165,92 @@ export async function writeOff(uow: UnitOfWork, input: z.output<typeof writeOffI
       { account: uow.accounts.receivable, credit: input.amount, partyId: invoice.billToId },
     ],
   );
-  await releaseCredit(uow, invoice.billToId, input.amount, SALES_KINDS.writeOff, id);
   uow.transitioned(SALES_KINDS.receipt, receipt, rt.value);
   uow.transitioned(SALES_KINDS.invoice, invoice, it.value);
   const o = await uow.require<SalesOrder>(SALES_KINDS.order, invoice.orderId, 'invoiceId');
   if (!o.ok) return o;
-  const creditReserved = o.value.creditReserved.subtract(input.amount);
+  const order = o.value;
+  const freed = await freeReceivable(uow, order, invoice, input.amount, residual, id);
+  const outstanding = (order.creditOutstanding as Money).subtract(freed);
+  const patch = {
+    creditOutstanding: outstanding,
+    creditBucket: outstanding.isZero() ? null : order.creditBucket,
+  };
   if (residual.isZero()) {
-    const ot = transitionOrder(o.value, 'settle', { creditReserved });
+    const ot = transitionOrder(order, 'settle', patch);
     if (!ot.ok) return ot;
     const savedO = await uow.save(SALES_KINDS.order, ot.value.doc);
     if (!savedO.ok) return savedO;
     uow.emit('document.transitioned', ot.value.event);
   } else {
-    const savedO = await uow.save(SALES_KINDS.order, { ...o.value, creditReserved });
+    const savedO = await uow.save(SALES_KINDS.order, { ...order, ...patch });
     if (!savedO.ok) return savedO;
   }
+  if (order.creditAccountId !== null && !freed.isZero())
+    await autoReleaseHolds(uow, order.creditAccountId);
   return ok(wo);
+}
+
+/**
+ * Frees the credit exposure a write-off pays: the same amount in the credit currency (or, for
+ * an invoice in another currency, the matching share of the order's converted exposure — all of
+ * what is left once the invoice is paid), settling the invoice's open items earliest due first.
+ * Returns the amount freed, in the credit currency.
+ */
+async function freeReceivable(
+  uow: UnitOfWork,
+  order: SalesOrder,
+  invoice: Invoice,
+  paid: Money,
+  residualAfter: Money,
+  writeOffId: string,
+): Promise<Money> {
+  if (
+    order.creditAccountId === null ||
+    order.creditOutstanding === null ||
+    order.creditBucket !== 'receivables'
+  ) {
+    return Money.zero(paid.currency);
+  }
+  const outstanding = order.creditOutstanding;
+  const freed = residualAfter.isZero()
+    ? outstanding
+    : outstanding.currency.code === paid.currency.code
+      ? paid
+      : outstanding.multiply(paid.amount.dividedBy(invoice.residual.amount)).round('half-up');
+  let left = freed.amount;
+  for (const item of await uow.tx.credit.openItemsOf(SALES_KINDS.invoice, invoice.id)) {
+    if (!left.greaterThan(0)) break;
+    const take = left.lessThan(item.residual) ? left : item.residual;
+    if (!(await uow.tx.credit.settleOpenItem(item.itemId, take))) {
+      throw new TradecoreBug('OPEN_ITEM_SHORT', `open item ${item.itemId} holds less than ${take}`);
+    }
+    left = left.minus(take);
+  }
+  const policy = await loadCreditPolicy(uow);
+  const step = await applyCreditStep(
+    uow,
+    {
+      accountId: order.creditAccountId,
+      amount: freed,
+      from: 'receivables',
+      to: null,
+      checkpoint: null,
+    },
+    policy,
+  );
+  if (!step.ok)
+    throw new TradecoreBug(
+      'CREDIT_STATE',
+      `freeing ${freed} on ${order.creditAccountId} failed: ${step.error.message}`,
+    );
+  uow.emit('credit.changed', {
+    accountId: order.creditAccountId,
+    from: 'receivables',
+    to: null,
+    amount: freed,
+    sourceKind: SALES_KINDS.writeOff,
+    sourceId: writeOffId,
+  });
+  return freed;
 }

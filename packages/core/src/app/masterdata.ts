@@ -11,9 +11,8 @@ import type { NotFoundError, ValidationError } from '../kernel/errors';
 import { err, ok, type Result } from '../kernel/result';
 import type { Customer, Product, Warehouse } from '../masterdata/types';
 import { MASTERDATA_KINDS } from '../masterdata/types';
-import { Money } from '../money/money';
 import { Quantity } from '../money/quantity';
-import type { CreditAccount, StockLevel } from '../ports/store';
+import type { StockLevel } from '../ports/store';
 import type { PriceList } from '../pricing/price-list';
 import type {
   receiveStockInput,
@@ -21,7 +20,6 @@ import type {
   registerProductInput,
   registerWarehouseInput,
   savePriceListInput,
-  setCreditLimitInput,
 } from './schemas';
 import type { UnitOfWork } from './unit-of-work';
 
@@ -118,40 +116,6 @@ export async function savePriceList(uow: UnitOfWork, input: z.output<typeof save
   return upsert(uow, 'price-list', list);
 }
 
-/** Sets a customer's credit limit (creating its account); exposure is kept. */
-export async function setCreditLimit(
-  uow: UnitOfWork,
-  input: z.output<typeof setCreditLimitInput>,
-): Promise<Result<CreditAccount, NotFoundError | ValidationError>> {
-  const c = await uow.require<Customer>(MASTERDATA_KINDS.customer, input.customerId, 'customerId');
-  if (!c.ok) return c;
-  const current = await uow.tx.credit.account(input.customerId);
-  if (current && current.currency !== input.limit.currency.code && !current.exposure.isZero()) {
-    return err<ValidationError>({
-      code: 'VALIDATION_FAILED',
-      message: `limit.currency: the account has open exposure in ${current.currency} [currency_change]`,
-      issues: [
-        {
-          path: 'limit.currency',
-          rule: 'currency_change',
-          message: `limit.currency: must stay ${current.currency} while exposure is open`,
-        },
-      ],
-    });
-  }
-  const account = await uow.tx.credit.setLimit(
-    input.customerId,
-    input.limit.currency.code,
-    input.limit.amount,
-  );
-  uow.emit('masterdata.saved', {
-    kind: 'credit-limit',
-    id: input.customerId,
-    change: current ? 'updated' : 'created',
-  });
-  return ok(account);
-}
-
 /** Receives goods into a warehouse (on-hand += qty) and posts Dr inventory / Cr GR clearing at standard cost. */
 export async function receiveStock(
   uow: UnitOfWork,
@@ -197,15 +161,4 @@ export async function receiveStock(
     ]);
   }
   return ok(level);
-}
-
-/** Exposure and limit of a credit account as Money. */
-export function creditFigures(a: CreditAccount): {
-  limit: Money;
-  exposure: Money;
-  available: Money;
-} {
-  const limit = Money.of(a.limit, a.currency);
-  const exposure = Money.of(a.exposure, a.currency);
-  return { limit, exposure, available: limit.subtract(exposure) };
 }

@@ -5,8 +5,9 @@
  * @module
  */
 import type { z } from 'zod';
+import type { CreditAccountMissingError } from '../credit/errors';
+import type { CreditPolicy } from '../credit/policy';
 import type {
-  CustomerId,
   DeliveryId,
   InvoiceId,
   PriceListId,
@@ -14,24 +15,36 @@ import type {
   ShipToId,
   WarehouseId,
 } from '../kernel/brand';
-import { type CurrencyMismatchError, type NotFoundError, TradecoreBug } from '../kernel/errors';
+import { type NotFoundError, TradecoreBug } from '../kernel/errors';
 import { transition } from '../kernel/machine';
-import { err, ok } from '../kernel/result';
+import { err, ok, type Result } from '../kernel/result';
 import { type Customer, MASTERDATA_KINDS, type Product, type Warehouse } from '../masterdata/types';
+import { allocate } from '../money/allocate';
+import { Dec } from '../money/decimal';
 import { Money } from '../money/money';
 import { Quantity } from '../money/quantity';
 import type { RoundingMode } from '../money/rounding';
-import { isCreditShortfall, isStockShortfall } from '../ports/store';
+import type { RatePort } from '../ports/rates';
+import { type CreditBucket, isStockShortfall, type StockLevel } from '../ports/store';
 import { type PriceList, priceListResolver } from '../pricing/price-list';
 import { type Delivery, type Invoice, SALES_KINDS, type SalesOrder } from '../sales/documents';
-import type {
-  CreditAccountMissingError,
-  CreditLimitExceededError,
-  InsufficientStockError,
-} from '../sales/errors';
+import type { InsufficientStockError } from '../sales/errors';
 import { deliveryMachine, invoiceMachine } from '../sales/machines';
 import { priceLines, transitionOrder } from '../sales/order';
-import type { draftSalesOrderInput, orderRefInput } from './schemas';
+import {
+  accountPath,
+  applyCreditStep,
+  checkApprover,
+  dateOf,
+  loadCreditPolicy,
+  toAccountCurrency,
+} from './credit';
+import type {
+  draftSalesOrderInput,
+  invoiceOrderInput,
+  orderRefInput,
+  releaseCreditHoldInput,
+} from './schemas';
 import type { UnitOfWork } from './unit-of-work';
 
 /** Settings of the order use cases. */
@@ -106,7 +119,12 @@ export async function draftSalesOrder(
     priceIncludesTax: pl.value.priceIncludesTax,
     taxRounding: input.taxRounding,
     ...priced.value,
-    creditReserved: Money.zero(pl.value.currency),
+    creditAccountId: null,
+    creditAmount: null,
+    creditBucket: null,
+    creditOutstanding: null,
+    creditDecision: null,
+    creditHolds: [],
     createdAt: uow.now,
     deliveryIds: [],
     invoiceIds: [],
@@ -140,18 +158,85 @@ async function loadOrder(uow: UnitOfWork, orderId: string) {
   return uow.require<SalesOrder>(SALES_KINDS.order, orderId, 'orderId');
 }
 
+/** Everything the order use cases need besides the unit of work. */
+export interface OrderDeps {
+  /** Exchange rates, for orders in another currency than their credit account. */
+  readonly rates?: RatePort | undefined;
+}
+
+/** The typed error for a line whose stock is short. */
+function shortfall(
+  order: SalesOrder,
+  line: SalesOrder['lines'][number],
+  level: StockLevel,
+): InsufficientStockError {
+  const available = Quantity.of(level.onHand.minus(level.reserved), line.stockQuantity.unit);
+  return {
+    code: 'INSUFFICIENT_STOCK',
+    message: `line ${line.lineNo}: ${line.stockQuantity} of ${line.productId} requested, ${available} available in ${order.warehouseId}`,
+    lineNo: line.lineNo,
+    productId: line.productId,
+    warehouseId: order.warehouseId,
+    requested: line.stockQuantity,
+    available,
+  };
+}
+
+/** Reserves stock for every line; on a shortfall returns the typed error (the caller rolls back). */
+async function reserveStock(
+  uow: UnitOfWork,
+  order: SalesOrder,
+): Promise<Result<true, InsufficientStockError>> {
+  for (const line of order.lines) {
+    const r = await uow.tx.stock.reserve(
+      line.productId,
+      order.warehouseId,
+      line.stockQuantity.value,
+    );
+    if (isStockShortfall(r)) return err(shortfall(order, line, r.level));
+    emitStock(uow, 'reserved', order, line, SALES_KINDS.order, order.id);
+  }
+  return ok(true);
+}
+
+/** Emits `credit.changed` for a step of an order's exposure. */
+function emitCredit(
+  uow: UnitOfWork,
+  order: SalesOrder,
+  amount: Money,
+  from: CreditBucket | null,
+  to: CreditBucket | null,
+  sourceKind: string,
+  sourceId: string,
+) {
+  if (order.creditAccountId === null || amount.isZero()) return;
+  uow.emit('credit.changed', {
+    accountId: order.creditAccountId,
+    from,
+    to,
+    amount,
+    sourceKind,
+    sourceId,
+  });
+}
+
 /**
- * Confirms a draft: reserves its gross amount against the bill-to party's credit limit and its
- * stock in the warehouse — atomically through the store, so concurrent confirmations never
- * overrun the limit or oversell; if anything fails, nothing is reserved.
+ * Confirms a draft: checks credit and reserves the order's exposure on the bill-to party's
+ * account and its groups, and reserves stock — all in one transaction through the store's
+ * atomic operations, so concurrent confirmations never overrun a limit or oversell; if anything
+ * fails, nothing is reserved. A blocked order is rejected or, if the policy says so, put on
+ * credit hold (nothing reserved) for an approver.
  */
-export async function confirmSalesOrder(uow: UnitOfWork, input: z.output<typeof orderRefInput>) {
+export async function confirmSalesOrder(
+  uow: UnitOfWork,
+  input: z.output<typeof orderRefInput>,
+  deps: OrderDeps = {},
+) {
   const o = await loadOrder(uow, input.orderId);
   if (!o.ok) return o;
   const order = o.value;
-  const t = transitionOrder(order, 'confirm', { creditReserved: order.gross });
+  const t = transitionOrder(order, 'confirm');
   if (!t.ok) return t;
-
   const account = await uow.tx.credit.account(order.billToId);
   if (!account) {
     return err<CreditAccountMissingError>({
@@ -160,30 +245,109 @@ export async function confirmSalesOrder(uow: UnitOfWork, input: z.output<typeof 
       customerId: order.billToId,
     });
   }
-  if (account.currency !== order.currency) {
-    return err<CurrencyMismatchError>({
-      code: 'CURRENCY_MISMATCH',
-      message: `orderId: order is in ${order.currency} but the credit limit of ${order.billToId} is in ${account.currency}`,
-      expected: account.currency,
-      actual: order.currency,
-      field: 'orderId',
+  const amount = toAccountCurrency(order.gross, account.currency, uow.now, deps.rates);
+  if (!amount.ok) return err({ ...amount.error, field: 'orderId' });
+  const policy = await loadCreditPolicy(uow);
+  const credit = { creditAccountId: order.billToId, creditAmount: amount.value };
+  const step = await applyCreditStep(
+    uow,
+    {
+      accountId: order.billToId,
+      amount: amount.value,
+      from: null,
+      to: 'orders',
+      checkpoint: 'confirm',
+    },
+    policy,
+  );
+  if (!step.ok) {
+    if (step.error.code === 'CREDIT_ACCOUNT_MISSING' || policy.onBlockedConfirm === 'reject')
+      return step;
+    const held = transitionOrder(order, 'hold', {
+      ...credit,
+      creditDecision: step.error.decision,
+      creditHolds: [
+        ...order.creditHolds,
+        {
+          heldAt: uow.now,
+          decision: step.error.decision,
+          releasedAt: null,
+          releasedBy: null,
+          reason: null,
+        },
+      ],
     });
+    if (!held.ok) return held;
+    const saved = await uow.save(SALES_KINDS.order, held.value.doc);
+    if (!saved.ok) return saved;
+    uow.emit('document.transitioned', held.value.event);
+    return ok(held.value.doc);
   }
-  const reserved = await uow.tx.credit.reserve(order.billToId, order.gross.amount);
-  if (isCreditShortfall(reserved)) {
-    const a = reserved.account ?? account;
-    const limit = Money.of(a.limit, a.currency);
-    const exposure = Money.of(a.exposure, a.currency);
-    return err<CreditLimitExceededError>({
-      code: 'CREDIT_LIMIT_EXCEEDED',
-      message: `credit limit of ${order.billToId} exceeded: exposure ${exposure} + order ${order.gross} > limit ${limit}`,
-      customerId: order.billToId,
-      limit,
-      exposure,
-      requested: order.gross,
-      exceededBy: exposure.add(order.gross).subtract(limit),
-    });
-  }
+  const stock = await reserveStock(uow, order);
+  if (!stock.ok) return stock;
+  const doc: SalesOrder = {
+    ...t.value.doc,
+    ...credit,
+    creditBucket: 'orders',
+    creditOutstanding: amount.value,
+    creditDecision: step.value,
+  };
+  emitCredit(uow, doc, amount.value, null, 'orders', SALES_KINDS.order, order.id);
+  const saved = await uow.save(SALES_KINDS.order, doc);
+  if (!saved.ok) return saved;
+  uow.emit('document.transitioned', t.value.event);
+  return ok(doc);
+}
+
+/**
+ * Releases an order from credit hold. By an approver (listed in the credit policy), with a
+ * reason, recorded on the order: the exposure is then reserved without the limit check (the
+ * approval is the override). Stock must still be available.
+ */
+export async function releaseCreditHold(
+  uow: UnitOfWork,
+  input: z.output<typeof releaseCreditHoldInput>,
+) {
+  const policy = await loadCreditPolicy(uow);
+  const who = checkApprover(policy, input.approverId);
+  if (!who.ok) return who;
+  const o = await loadOrder(uow, input.orderId);
+  if (!o.ok) return o;
+  return releaseHeld(uow, o.value, input.approverId, input.reason, null, policy);
+}
+
+/**
+ * Moves a held order to confirmed: reserves its stock, then its exposure — checked at the
+ * confirm checkpoint for an automatic release (`checkpoint: 'confirm'`), unchecked for an
+ * approver (the approval is the override). If either fails, what this function reserved is
+ * given back before it returns, so a caller may go on in the same transaction.
+ */
+async function releaseHeld(
+  uow: UnitOfWork,
+  order: SalesOrder,
+  by: string,
+  reason: string,
+  checkpoint: 'confirm' | null,
+  policy: CreditPolicy,
+) {
+  const t = transitionOrder(order, 'release');
+  if (!t.ok) return t;
+  const taken: SalesOrder['lines'][number][] = [];
+  const giveBack = async () => {
+    for (const line of taken) {
+      const r = await uow.tx.stock.release(
+        line.productId,
+        order.warehouseId,
+        line.stockQuantity.value,
+      );
+      if (isStockShortfall(r)) {
+        throw new TradecoreBug(
+          'RESERVATION_MISSING',
+          `release of ${line.productId} for ${order.id} failed`,
+        );
+      }
+    }
+  };
   for (const line of order.lines) {
     const r = await uow.tx.stock.reserve(
       line.productId,
@@ -191,43 +355,92 @@ export async function confirmSalesOrder(uow: UnitOfWork, input: z.output<typeof 
       line.stockQuantity.value,
     );
     if (isStockShortfall(r)) {
-      const available = Quantity.of(
-        r.level.onHand.minus(r.level.reserved),
-        line.stockQuantity.unit,
-      );
-      return err<InsufficientStockError>({
-        code: 'INSUFFICIENT_STOCK',
-        message: `line ${line.lineNo}: ${line.stockQuantity} of ${line.productId} requested, ${available} available in ${order.warehouseId}`,
-        lineNo: line.lineNo,
-        productId: line.productId,
-        warehouseId: order.warehouseId,
-        requested: line.stockQuantity,
-        available,
-      });
+      await giveBack();
+      return err(shortfall(order, line, r.level));
     }
-    emitStock(uow, 'reserved', order, line, SALES_KINDS.order, order.id);
+    taken.push(line);
   }
-  uow.emit('credit.changed', {
-    customerId: order.billToId,
-    change: 'reserved',
-    amount: order.gross,
-    exposure: Money.of(reserved.exposure, reserved.currency),
-    limit: Money.of(reserved.limit, reserved.currency),
-    sourceKind: SALES_KINDS.order,
-    sourceId: order.id,
-  });
-  const saved = await uow.save(SALES_KINDS.order, t.value.doc);
+  const accountId = order.creditAccountId ?? order.billToId;
+  const amount = order.creditAmount ?? order.gross;
+  const step = await applyCreditStep(
+    uow,
+    { accountId, amount, from: null, to: 'orders', checkpoint },
+    policy,
+  );
+  if (!step.ok) {
+    await giveBack();
+    return step;
+  }
+  for (const line of order.lines)
+    emitStock(uow, 'reserved', order, line, SALES_KINDS.order, order.id);
+  const holds = order.creditHolds.map((h, i) =>
+    i === order.creditHolds.length - 1 ? { ...h, releasedAt: uow.now, releasedBy: by, reason } : h,
+  );
+  const doc: SalesOrder = {
+    ...t.value.doc,
+    creditAccountId: accountId,
+    creditAmount: amount,
+    creditBucket: 'orders',
+    creditOutstanding: amount,
+    creditDecision: step.value ?? order.creditDecision,
+    creditHolds: holds,
+  };
+  emitCredit(uow, doc, amount, null, 'orders', SALES_KINDS.order, order.id);
+  const saved = await uow.save(SALES_KINDS.order, doc);
   if (!saved.ok) return saved;
   uow.emit('document.transitioned', t.value.event);
-  return ok(t.value.doc);
+  return ok(doc);
 }
 
-/** Cancels a draft or confirmed order, releasing any credit and stock it reserved. */
+/**
+ * After credit was freed on `accountId` (a receipt written off), releases held orders of the
+ * same credit tree that now fit, oldest first, each checked atomically like a confirmation.
+ * An order that does not fit, or whose stock is short, stays held. At most `limit` are tried.
+ */
+export async function autoReleaseHolds(
+  uow: UnitOfWork,
+  accountId: string,
+  limit = 20,
+): Promise<SalesOrder[]> {
+  const path = await accountPath(uow, accountId);
+  if (!path) return [];
+  const rootOf = (p: readonly { accountId: string }[]) =>
+    (p[p.length - 1] as { accountId: string }).accountId;
+  const root = rootOf(path);
+  const held = (await uow.find<SalesOrder>(SALES_KINDS.order, { status: 'credit_hold' }))
+    .sort((a, b) => (a.number < b.number ? -1 : 1))
+    .slice(0, limit);
+  if (held.length === 0) return [];
+  const policy = await loadCreditPolicy(uow);
+  const released: SalesOrder[] = [];
+  for (const order of held) {
+    const orderPath = await accountPath(uow, order.creditAccountId ?? order.billToId);
+    if (!orderPath || rootOf(orderPath) !== root) continue;
+    const r = await releaseHeld(
+      uow,
+      order,
+      'system',
+      'credit freed by a receipt',
+      'confirm',
+      policy,
+    );
+    if (r.ok) released.push(r.value);
+    else if (r.error.code === 'VERSION_CONFLICT') {
+      throw new TradecoreBug(
+        'AUTO_RELEASE_RACE',
+        `held order ${order.id} changed under an automatic release`,
+      );
+    }
+  }
+  return released;
+}
+
+/** Cancels a draft, held or confirmed order, releasing any credit and stock it reserved. */
 export async function cancelSalesOrder(uow: UnitOfWork, input: z.output<typeof orderRefInput>) {
   const o = await loadOrder(uow, input.orderId);
   if (!o.ok) return o;
   const order = o.value;
-  const t = transitionOrder(order, 'cancel', { creditReserved: Money.zero(order.currency) });
+  const t = transitionOrder(order, 'cancel', { creditBucket: null, creditOutstanding: null });
   if (!t.ok) return t;
   if (order.status === 'confirmed') {
     for (const line of order.lines) {
@@ -236,14 +449,25 @@ export async function cancelSalesOrder(uow: UnitOfWork, input: z.output<typeof o
         order.warehouseId,
         line.stockQuantity.value,
       );
-      if (isStockShortfall(r))
+      if (isStockShortfall(r)) {
         throw new TradecoreBug(
           'RESERVATION_MISSING',
           `cancel ${order.id}: reserved stock of ${line.productId} is missing`,
         );
+      }
       emitStock(uow, 'released', order, line, SALES_KINDS.order, order.id);
     }
-    await releaseCredit(uow, order.billToId, order.creditReserved, SALES_KINDS.order, order.id);
+    const released = await moveCredit(uow, order, 'orders', null);
+    if (!released.ok) return released;
+    emitCredit(
+      uow,
+      order,
+      order.creditOutstanding as Money,
+      'orders',
+      null,
+      SALES_KINDS.order,
+      order.id,
+    );
   }
   const saved = await uow.save(SALES_KINDS.order, t.value.doc);
   if (!saved.ok) return saved;
@@ -251,30 +475,30 @@ export async function cancelSalesOrder(uow: UnitOfWork, input: z.output<typeof o
   return ok(t.value.doc);
 }
 
-/** Releases credit exposure; a missing reservation is a bug (exposure is kept incrementally). */
-export async function releaseCredit(
+/**
+ * Moves an order's outstanding exposure from one bucket to the next, checked at `checkpoint`
+ * per the policy (deliveries and invoices), or unchecked.
+ */
+async function moveCredit(
   uow: UnitOfWork,
-  customerId: CustomerId,
-  amount: Money,
-  sourceKind: string,
-  sourceId: string,
+  order: SalesOrder,
+  from: CreditBucket,
+  to: CreditBucket | null,
+  checkpoint: 'delivery' | 'invoice' | null = null,
 ) {
-  if (amount.isZero()) return;
-  const r = await uow.tx.credit.release(customerId, amount.amount);
-  if (isCreditShortfall(r))
-    throw new TradecoreBug(
-      'EXPOSURE_MISSING',
-      `release of ${amount} for ${customerId} exceeds its exposure`,
-    );
-  uow.emit('credit.changed', {
-    customerId,
-    change: 'released',
-    amount,
-    exposure: Money.of(r.exposure, r.currency),
-    limit: Money.of(r.limit, r.currency),
-    sourceKind,
-    sourceId,
-  });
+  if (
+    order.creditAccountId === null ||
+    order.creditOutstanding === null ||
+    order.creditBucket !== from
+  ) {
+    throw new TradecoreBug('CREDIT_STATE', `order ${order.id} has no exposure in ${from}`);
+  }
+  const policy = await loadCreditPolicy(uow);
+  return applyCreditStep(
+    uow,
+    { accountId: order.creditAccountId, amount: order.creditOutstanding, from, to, checkpoint },
+    policy,
+  );
 }
 
 /**
@@ -286,10 +510,24 @@ export async function deliverSalesOrder(uow: UnitOfWork, input: z.output<typeof 
   if (!o.ok) return o;
   const order = o.value;
   const id = uow.newId(SALES_KINDS.delivery) as DeliveryId;
-  const t = transitionOrder(order, 'deliver', { deliveryIds: [...order.deliveryIds, id] });
+  const t = transitionOrder(order, 'deliver', {
+    deliveryIds: [...order.deliveryIds, id],
+    creditBucket: 'uninvoiced',
+  });
   if (!t.ok) return t;
   const posted = transition(deliveryMachine, 'draft', 'post');
   if (!posted.ok) return posted;
+  const moved = await moveCredit(uow, order, 'orders', 'uninvoiced', 'delivery');
+  if (!moved.ok) return moved;
+  emitCredit(
+    uow,
+    order,
+    order.creditOutstanding as Money,
+    'orders',
+    'uninvoiced',
+    SALES_KINDS.delivery,
+    id,
+  );
   const lines = [];
   for (const line of order.lines) {
     const p = await uow.require<Product>(
@@ -362,18 +600,61 @@ export async function deliverSalesOrder(uow: UnitOfWork, input: z.output<typeof 
 
 /**
  * Invoices a delivered order to its bill-to party: Dr receivable (bill-to) / Cr revenue /
- * Cr output VAT. The credit exposure stays reserved (it now stands for the receivable) until
- * receipts are written off against the invoice.
+ * Cr output VAT. The order's credit exposure moves from "delivered, not invoiced" to
+ * receivables, split into dated open items — one per installment (分期), or one due after the
+ * policy's payment terms — that age independently until receipts are written off.
  */
-export async function invoiceSalesOrder(uow: UnitOfWork, input: z.output<typeof orderRefInput>) {
+export async function invoiceSalesOrder(
+  uow: UnitOfWork,
+  input: z.output<typeof invoiceOrderInput>,
+) {
   const o = await loadOrder(uow, input.orderId);
   if (!o.ok) return o;
   const order = o.value;
   const id = uow.newId(SALES_KINDS.invoice) as InvoiceId;
-  const t = transitionOrder(order, 'invoice', { invoiceIds: [...order.invoiceIds, id] });
+  const t = transitionOrder(order, 'invoice', {
+    invoiceIds: [...order.invoiceIds, id],
+    creditBucket: 'receivables',
+  });
   if (!t.ok) return t;
   const issued = transition(invoiceMachine, 'draft', 'issue');
   if (!issued.ok) return issued;
+  const moved = await moveCredit(uow, order, 'uninvoiced', 'receivables', 'invoice');
+  if (!moved.ok) return moved;
+  emitCredit(
+    uow,
+    order,
+    order.creditOutstanding as Money,
+    'uninvoiced',
+    'receivables',
+    SALES_KINDS.invoice,
+    id,
+  );
+  const policy = await loadCreditPolicy(uow);
+  const plan = input.installments ?? [
+    { dueDate: input.dueDate ?? dateOf(uow.now, policy.paymentTermsDays), share: new Dec(1) },
+  ];
+  const parts = allocate(
+    order.gross,
+    plan.map((p) => p.share),
+  );
+  const creditParts = allocate(
+    order.creditOutstanding as Money,
+    plan.map((p) => p.share),
+  );
+  const schedule = plan.map((p, i) => ({ dueDate: p.dueDate, amount: parts[i] as Money }));
+  for (const [i, p] of plan.entries()) {
+    const amount = creditParts[i] as Money;
+    if (amount.isZero()) continue;
+    await uow.tx.credit.addOpenItem({
+      itemId: `${id}#${i + 1}`,
+      accountId: order.creditAccountId as string,
+      sourceKind: SALES_KINDS.invoice,
+      sourceId: id,
+      dueDate: p.dueDate,
+      amount: amount.amount,
+    });
+  }
   const invoice: Invoice = {
     id,
     tenantId: uow.tenantId,
@@ -399,6 +680,7 @@ export async function invoiceSalesOrder(uow: UnitOfWork, input: z.output<typeof 
     settled: Money.zero(order.currency),
     residual: order.gross,
     issuedAt: uow.now,
+    schedule,
   };
   const created = await uow.create(SALES_KINDS.invoice, invoice);
   if (!created.ok) return created;

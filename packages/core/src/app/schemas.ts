@@ -136,3 +136,154 @@ export const writeOffInput = z.object({
   invoiceId: idSchema,
   amount: moneySchema({ sign: 'positive' }),
 });
+
+// ---- credit ----
+
+const instantSchema = z
+  .string()
+  .refine((s) => /^\d{4}-\d{2}-\d{2}T/.test(s) && !Number.isNaN(Date.parse(s)), {
+    message: 'must be an ISO-8601 instant like 2026-12-31T00:00:00Z',
+    params: { rule: 'instant' },
+  })
+  .transform((s) => new Date(Date.parse(s)).toISOString());
+
+const dateSchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
+  .refine(
+    (s) =>
+      !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) &&
+      new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
+    {
+      message: 'must be a real calendar date',
+      params: { rule: 'date' },
+    },
+  );
+
+const bucketSchema = z.union([
+  z.literal('orders'),
+  z.literal('uninvoiced'),
+  z.literal('receivables'),
+]);
+
+const checkpointSchema = z.object({
+  mode: z.union([z.literal('block'), z.literal('warn'), z.literal('off')]),
+  counted: z.array(bucketSchema).min(1, 'count at least one bucket'),
+});
+
+/** Input of `defineCreditGroup`. */
+export const defineCreditGroupInput = z.object({
+  groupId: idSchema,
+  limit: moneySchema({ sign: 'nonnegative' }),
+  parentGroupId: idSchema.optional(),
+});
+
+/** Input of `assignCreditGroup`: `groupId: null` takes the customer out of its group. */
+export const assignCreditGroupInput = z.object({
+  customerId: idSchema,
+  groupId: idSchema.nullable(),
+  /** The customer's own sub-limit inside the group; `null` for none; omitted keeps the current one. */
+  subLimit: moneySchema({ sign: 'nonnegative' }).nullable().optional(),
+});
+
+/** Input of `grantTemporaryCredit`. */
+export const grantTemporaryCreditInput = z.object({
+  accountId: idSchema,
+  amount: moneySchema({ sign: 'positive' }),
+  until: instantSchema,
+});
+
+/** Input of `recordCreditDeposit` (negative to take a deposit back). */
+export const creditDepositInput = z.object({
+  accountId: idSchema,
+  amount: moneySchema().refine((m) => !m.isZero(), {
+    message: 'must not be zero',
+    params: { rule: 'nonzero' },
+    path: ['amount'],
+  }),
+});
+
+/** Input of `freezeCredit`. */
+export const freezeCreditInput = z.object({
+  accountId: idSchema,
+  frozen: z.boolean(),
+  reason: z.string().trim().min(1, 'give a reason').max(500),
+});
+
+/** Input of `setCreditPolicy`; omitted parts keep the defaults. */
+export const setCreditPolicyInput = z
+  .object({
+    confirm: checkpointSchema,
+    delivery: checkpointSchema,
+    invoice: checkpointSchema,
+    onBlockedConfirm: z.union([z.literal('reject'), z.literal('hold')]),
+    overdueDays: z.number().int().min(0).max(3650).nullable(),
+    warnAtUtilization: decimalSchema({ sign: 'positive', maxDecimals: 4 })
+      .refine((d) => d.lessThanOrEqualTo(1), {
+        message: 'must be at most 1',
+        params: { rule: 'utilization_range' },
+      })
+      .nullable(),
+    approvers: z.array(idSchema).max(1000),
+    paymentTermsDays: z.number().int().min(0).max(3650),
+  })
+  .partial();
+
+/** Input of `releaseCreditHold`. */
+export const releaseCreditHoldInput = z.object({
+  orderId: idSchema,
+  approverId: idSchema,
+  reason: z.string().trim().min(1, 'give a reason').max(500),
+});
+
+/** Input of `invoiceSalesOrder`: installments (分期) or a due date; default: the policy's payment terms. */
+export const invoiceOrderInput = z
+  .object({
+    orderId: idSchema,
+    dueDate: dateSchema.optional(),
+    installments: z
+      .array(
+        z.object({
+          dueDate: dateSchema,
+          share: decimalSchema({ sign: 'positive', maxDecimals: 6 }),
+        }),
+      )
+      .min(1)
+      .max(120)
+      .optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.installments && v.dueDate) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['dueDate'],
+        message: 'give a due date or installments, not both',
+        params: { rule: 'exclusive' },
+      });
+    }
+    if (v.installments) {
+      const sum = v.installments.reduce(
+        (s, i) => s.plus(i.share),
+        v.installments[0]!.share.minus(v.installments[0]!.share),
+      );
+      if (!sum.equals(1)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['installments'],
+          message: `shares must sum to 1, got ${sum}`,
+          params: { rule: 'shares_sum' },
+        });
+      }
+      v.installments.forEach((inst, i) => {
+        const prev = v.installments?.[i - 1];
+        if (prev && prev.dueDate > inst.dueDate) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['installments', i, 'dueDate'],
+            message: 'due dates must not go back in time',
+            params: { rule: 'ordered' },
+          });
+        }
+      });
+    }
+  });

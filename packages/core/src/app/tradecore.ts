@@ -5,6 +5,7 @@
  * @module
  */
 import { type AccountMap, DEFAULT_ACCOUNTS } from '../accounting/voucher';
+import { type CreditDecision, decideCredit } from '../credit/decision';
 import type { DomainEvent, TradecoreBus } from '../events';
 import type { TenantId } from '../kernel/brand';
 import type { Clock, IdGenerator } from '../kernel/clock';
@@ -13,10 +14,11 @@ import type { ValidationError } from '../kernel/errors';
 import { ok, type Result } from '../kernel/result';
 import type { Customer, Product } from '../masterdata/types';
 import { MASTERDATA_KINDS } from '../masterdata/types';
-import { Money } from '../money/money';
+import type { Money } from '../money/money';
 import { Quantity } from '../money/quantity';
 import type { RoundingMode } from '../money/rounding';
-import type { AccountBalance, CreditAccount, LedgerVoucher, StorePort } from '../ports/store';
+import type { RatePort } from '../ports/rates';
+import type { AccountBalance, LedgerVoucher, StorePort } from '../ports/store';
 import { randomIds, systemClock } from '../runtime';
 import {
   type Delivery,
@@ -29,12 +31,26 @@ import { idSchema, parseInput } from '../validation';
 import { recordReceipt, writeOff } from './cash';
 import { type CommandContext, createBus, defineCommand, relay } from './command';
 import {
+  accountPath,
+  assignCreditGroup,
+  type CreditStatus,
+  creditStatus,
+  dateOf,
+  defineCreditGroup,
+  freezeCredit,
+  grantTemporaryCredit,
+  loadCreditPolicy,
+  recordCreditDeposit,
+  setCreditLimit,
+  setCreditPolicy,
+  toAccountCurrency,
+} from './credit';
+import {
   receiveStock,
   registerCustomer,
   registerProduct,
   registerWarehouse,
   savePriceList,
-  setCreditLimit,
 } from './masterdata';
 import {
   cancelSalesOrder,
@@ -42,8 +58,10 @@ import {
   deliverSalesOrder,
   draftSalesOrder,
   invoiceSalesOrder,
+  releaseCreditHold,
 } from './orders';
 import * as S from './schemas';
+import { UnitOfWork } from './unit-of-work';
 
 /** Options of {@link createTradecore}. */
 export interface TradecoreOptions {
@@ -63,6 +81,8 @@ export interface TradecoreOptions {
   readonly onSubscriberError?: (error: unknown, event: DomainEvent) => void;
   /** Use this bus instead of a new one. */
   readonly bus?: TradecoreBus;
+  /** Exchange rates, for orders in another currency than their customer's credit account. */
+  readonly rates?: RatePort;
 }
 
 /** Stock of a product in a warehouse, in its stock unit. */
@@ -77,12 +97,12 @@ export interface StockView {
 
 /** A credit account in Money. */
 export interface CreditView {
-  /** The limit. */
-  readonly limit: Money;
+  /** The capacity: limit + temporary increase + deposits (`null` if the account has no limit of its own). */
+  readonly limit: Money | null;
   /** Reserved exposure (open orders and receivables). */
   readonly exposure: Money;
-  /** limit − exposure. */
-  readonly available: Money;
+  /** limit − exposure (`null` without a limit). */
+  readonly available: Money | null;
 }
 
 /**
@@ -166,17 +186,65 @@ export function createTradecore(options: TradecoreOptions) {
       draftSalesOrder(uow, input, settings),
     ),
     /** Confirms an order: credit and stock reserved atomically, or neither. */
-    confirmSalesOrder: defineCommand(ctx, 'confirmSalesOrder', S.orderRefInput, confirmSalesOrder),
+    confirmSalesOrder: defineCommand(ctx, 'confirmSalesOrder', S.orderRefInput, (uow, input) =>
+      confirmSalesOrder(uow, input, { rates: options.rates }),
+    ),
     /** Cancels an order, releasing its reservations. */
     cancelSalesOrder: defineCommand(ctx, 'cancelSalesOrder', S.orderRefInput, cancelSalesOrder),
     /** Delivers a confirmed order. */
     deliverSalesOrder: defineCommand(ctx, 'deliverSalesOrder', S.orderRefInput, deliverSalesOrder),
     /** Invoices a delivered order to its bill-to party. */
-    invoiceSalesOrder: defineCommand(ctx, 'invoiceSalesOrder', S.orderRefInput, invoiceSalesOrder),
+    invoiceSalesOrder: defineCommand(
+      ctx,
+      'invoiceSalesOrder',
+      S.invoiceOrderInput,
+      invoiceSalesOrder,
+    ),
     /** Records a receipt (held as an advance until written off). */
     recordReceipt: defineCommand(ctx, 'recordReceipt', S.recordReceiptInput, recordReceipt),
     /** Writes a receipt off against an invoice (核销). */
     writeOff: defineCommand(ctx, 'writeOff', S.writeOffInput, writeOff),
+
+    // ---- credit ----
+    /** Defines or updates a credit group: a limit pooled by its members (head office and subsidiaries). */
+    defineCreditGroup: defineCommand(
+      ctx,
+      'defineCreditGroup',
+      S.defineCreditGroupInput,
+      defineCreditGroup,
+    ),
+    /** Puts a customer into a credit group (with an optional sub-limit) or takes it out. */
+    assignCreditGroup: defineCommand(
+      ctx,
+      'assignCreditGroup',
+      S.assignCreditGroupInput,
+      assignCreditGroup,
+    ),
+    /** Grants a temporary credit increase until a future instant. */
+    grantTemporaryCredit: defineCommand(
+      ctx,
+      'grantTemporaryCredit',
+      S.grantTemporaryCreditInput,
+      grantTemporaryCredit,
+    ),
+    /** Records a deposit or guarantee (negative: takes one back). */
+    recordCreditDeposit: defineCommand(
+      ctx,
+      'recordCreditDeposit',
+      S.creditDepositInput,
+      recordCreditDeposit,
+    ),
+    /** Freezes or unfreezes a credit account. */
+    freezeCredit: defineCommand(ctx, 'freezeCredit', S.freezeCreditInput, freezeCredit),
+    /** Sets the tenant's credit policy (checkpoints, holds, overdue rule, approvers). */
+    setCreditPolicy: defineCommand(ctx, 'setCreditPolicy', S.setCreditPolicyInput, setCreditPolicy),
+    /** Releases an order from credit hold (an approver, with a reason). */
+    releaseCreditHold: defineCommand(
+      ctx,
+      'releaseCreditHold',
+      S.releaseCreditHoldInput,
+      releaseCreditHold,
+    ),
 
     // ---- queries ----
     /** A customer. */
@@ -211,14 +279,70 @@ export function createTradecore(options: TradecoreOptions) {
           available: Quantity.of(l.onHand.minus(l.reserved), unit),
         };
       }),
-    /** A customer's credit account. */
+    /** A credit account in short: capacity (limit + temporary + deposits), exposure (all buckets), available. */
     creditAccount: (tenantId: string, customerId: string) =>
       query(tenantId, { customerId }, async (tx): Promise<CreditView | undefined> => {
-        const a: CreditAccount | undefined = await tx.credit.account(customerId);
-        if (!a) return undefined;
-        const limit = Money.of(a.limit, a.currency);
-        const exposure = Money.of(a.exposure, a.currency);
-        return { limit, exposure, available: limit.subtract(exposure) };
+        const uow = new UnitOfWork(tx, ctx);
+        const s = await creditStatus(uow, customerId, []);
+        if (!s) return undefined;
+        return { limit: s.capacity, exposure: s.exposure, available: s.available };
+      }),
+    /** Everything about a customer's or a group's credit in one call: limit, buckets, available, overdue, holds, members. */
+    creditStatus: (tenantId: string, accountId: string) =>
+      query(tenantId, { accountId }, async (tx): Promise<CreditStatus | undefined> => {
+        const uow = new UnitOfWork(tx, ctx);
+        const held = (await uow.find<SalesOrder>(SALES_KINDS.order, { status: 'credit_hold' })).map(
+          (o) => ({
+            id: o.id,
+            number: o.number,
+            creditAccountId: o.creditAccountId,
+            creditAmount: o.creditAmount,
+          }),
+        );
+        return creditStatus(uow, accountId, held);
+      }),
+    /**
+     * The credit decision for an order: for a draft or held order, what confirming it now would
+     * decide (nothing is changed); otherwise the decision taken when it last passed a checkpoint.
+     */
+    explainCredit: (tenantId: string, orderId: string) =>
+      query(tenantId, { orderId }, async (tx): Promise<CreditDecision | undefined> => {
+        const uow = new UnitOfWork(tx, ctx);
+        const order = await uow.load<SalesOrder>(SALES_KINDS.order, orderId);
+        if (!order) return undefined;
+        if (order.status !== 'draft' && order.status !== 'credit_hold')
+          return order.creditDecision ?? undefined;
+        const path = await accountPath(uow, order.billToId);
+        if (!path) return undefined;
+        const amount = toAccountCurrency(
+          order.gross,
+          (path[0] as { currency: string }).currency,
+          uow.now,
+          options.rates,
+        );
+        if (!amount.ok) return undefined;
+        const policy = await loadCreditPolicy(uow);
+        const overdue =
+          policy.overdueDays === null
+            ? undefined
+            : {
+                days: policy.overdueDays,
+                summary: await tx.credit.overdue(
+                  [order.billToId],
+                  dateOf(uow.now, -policy.overdueDays),
+                ),
+              };
+        return decideCredit({
+          accounts: path,
+          amount: amount.value,
+          from: null,
+          to: 'orders',
+          checkpoint: 'confirm',
+          policy: policy.confirm,
+          asOf: uow.now,
+          overdue,
+          warnAtUtilization: policy.warnAtUtilization,
+        });
       }),
     /** Vouchers posted for a document. */
     vouchersFor: (tenantId: string, sourceKind: string, sourceId: string) =>

@@ -9,6 +9,7 @@ import mitt, { type Emitter } from 'mitt';
 import type { TenantId } from '../kernel/brand';
 import type { Money } from '../money/money';
 import type { Quantity } from '../money/quantity';
+import type { CreditBucket } from '../ports/store';
 
 /** Payload of every document state change. */
 export interface DocumentTransitioned {
@@ -42,18 +43,16 @@ export interface StockChanged {
   readonly sourceId: string;
 }
 
-/** Payload of credit reservations and releases. */
+/** Payload of a move of exposure between credit buckets (on the account and its groups). */
 export interface CreditChanged {
-  /** Credit account owner. */
-  readonly customerId: string;
-  /** Reserved or released. */
-  readonly change: 'reserved' | 'released';
-  /** Amount. */
+  /** The customer's credit account. */
+  readonly accountId: string;
+  /** Bucket the amount left (`null`: new exposure). */
+  readonly from: CreditBucket | null;
+  /** Bucket it entered (`null`: exposure ended). */
+  readonly to: CreditBucket | null;
+  /** Amount, in the account's currency. */
   readonly amount: Money;
-  /** Exposure after the change. */
-  readonly exposure: Money;
-  /** Limit at the time. */
-  readonly limit: Money;
   /** The document that caused it. */
   readonly sourceKind: string;
   /** Its id. */
@@ -90,7 +89,7 @@ export interface TradecoreEventMap {
   'document.transitioned': DocumentTransitioned;
   /** Stock moved or was reserved. */
   'stock.changed': StockChanged;
-  /** Credit exposure changed. */
+  /** Credit exposure moved between buckets. */
   'credit.changed': CreditChanged;
   /** A voucher was posted. */
   'voucher.posted': VoucherPosted;

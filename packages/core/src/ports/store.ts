@@ -137,40 +137,128 @@ export interface StockOps {
   ): Promise<StockLevel | StockShortfall>;
 }
 
-/** A credit account: a limit and the exposure reserved against it, in one currency. */
-export interface CreditAccount {
-  /** The customer (or group head) the account belongs to. */
-  readonly customerId: string;
-  /** ISO 4217 code of the limit and exposure. */
+/** Exposure buckets of a credit account, in the order money moves through them. */
+export type CreditBucket = 'orders' | 'uninvoiced' | 'receivables';
+
+/** Every credit bucket. */
+export const CREDIT_BUCKETS: readonly CreditBucket[] = ['orders', 'uninvoiced', 'receivables'];
+
+/** The settings of a credit account (everything but its exposure). */
+export interface CreditAccountSettings {
+  /** A customer id, or the id of a group account (e.g. `group:east`). */
+  readonly accountId: string;
+  /** The group account this one rolls up into (its exposure counts there too), or `null`. */
+  readonly parentId: string | null;
+  /** ISO 4217 code of the limit and of every bucket. */
   readonly currency: string;
-  /** The credit limit. */
-  readonly limit: Dec;
-  /** Exposure currently reserved against the limit. */
-  readonly exposure: Dec;
+  /** The limit; `null` means the account has no limit of its own (only its groups' limits apply). */
+  readonly limit: Dec | null;
+  /** A temporary increase (临时额度); counts only before `temporaryUntil`. */
+  readonly temporary: Dec;
+  /** Instant (ISO-8601 UTC) the temporary increase expires, or `null` if there is none. */
+  readonly temporaryUntil: string | null;
+  /** Deposits and guarantees (保证金) that add to the capacity. */
+  readonly deposit: Dec;
+  /** A frozen account passes no checked change. */
+  readonly frozen: boolean;
 }
 
-/** Why a checked credit operation did not apply; the account is unchanged. */
+/** A credit account with its exposure in buckets. */
+export interface CreditAccount extends CreditAccountSettings {
+  /** Confirmed, not delivered. */
+  readonly orders: Dec;
+  /** Delivered, not invoiced. */
+  readonly uninvoiced: Dec;
+  /** Invoiced, not yet paid. */
+  readonly receivables: Dec;
+}
+
+/** The check a change must pass, on every account it touches. */
+export interface CreditCheck {
+  /** Buckets that count as exposure at this checkpoint. */
+  readonly counted: readonly CreditBucket[];
+  /** The instant the capacity is taken at (decides whether a temporary increase still counts). */
+  readonly asOf: string;
+}
+
+/** One atomic change of exposure, applied to an account and its group accounts together. */
+export interface CreditChange {
+  /** Every account to change (an account and all its ancestors). */
+  readonly accountIds: readonly string[];
+  /** The amount moved, > 0, in the accounts' currency. */
+  readonly amount: Dec;
+  /** Bucket the amount leaves (`null`: new exposure). */
+  readonly from: CreditBucket | null;
+  /** Bucket the amount enters (`null`: exposure ends). */
+  readonly to: CreditBucket | null;
+  /** The check to pass, or `null` for an unchecked move. */
+  readonly check: CreditCheck | null;
+}
+
+/** A change that did not apply; nothing was changed. `accounts` is their state at the check. */
 export interface CreditShortfall {
-  /** The account at the moment of the check (undefined if there is none). */
-  readonly account: CreditAccount | undefined;
+  /** The accounts as they were when the change was refused (missing ones are absent). */
+  readonly accounts: readonly CreditAccount[];
   /** The amount that was asked for. */
   readonly requested: Dec;
 }
 
-/** Credit accounts with checked atomic reservation. Amounts are in the account's currency. */
+/** A dated receivable (an invoice or one of its installments) that ages on its own. */
+export interface OpenItem {
+  /** Unique id (e.g. `<invoiceId>#1`). */
+  readonly itemId: string;
+  /** The credit account (customer) it belongs to. */
+  readonly accountId: string;
+  /** Document kind it comes from, e.g. `invoice`. */
+  readonly sourceKind: string;
+  /** Document id. */
+  readonly sourceId: string;
+  /** Due date, `YYYY-MM-DD`. */
+  readonly dueDate: string;
+  /** Original amount. */
+  readonly amount: Dec;
+  /** Still open. */
+  readonly residual: Dec;
+}
+
+/** Overdue open items of some accounts. */
+export interface OverdueSummary {
+  /** Σ residual of the items due before the cut-off. */
+  readonly amount: Dec;
+  /** The earliest such due date, or `null`. */
+  readonly oldestDueDate: string | null;
+  /** How many items. */
+  readonly count: number;
+}
+
+/**
+ * Credit accounts with exposure in buckets, and the open items that age. Amounts are in the
+ * account's currency.
+ */
 export interface CreditOps {
-  /** The account, or `undefined`. */
-  account(customerId: string): Promise<CreditAccount | undefined>;
-  /** Creates the account or changes its limit and currency; exposure is kept. */
-  setLimit(customerId: string, currency: string, limit: Dec): Promise<CreditAccount>;
+  /** One account, or `undefined`. */
+  account(accountId: string): Promise<CreditAccount | undefined>;
+  /** The accounts whose parent is `parentId`, ordered by id. */
+  children(parentId: string): Promise<CreditAccount[]>;
+  /** Creates an account (zero exposure) or replaces its settings, keeping its exposure. */
+  save(settings: CreditAccountSettings): Promise<CreditAccount>;
   /**
-   * **Atomic** check-and-reserve: adds `amount` to exposure if and only if the account exists
-   * and `exposure + amount ≤ limit` at that instant. Concurrent callers never push exposure
-   * above the limit.
+   * **Atomic** change of every listed account, or of none. It applies if and only if, at that
+   * instant, every listed account exists, the `from` bucket of each holds at least `amount`,
+   * and — when `check` is given — each account is not frozen and, if it has a limit,
+   * `Σ counted buckets after the change ≤ limit + deposit + (temporary if asOf < temporaryUntil)`.
+   * Then `amount` leaves `from` and enters `to` on every listed account. Concurrent callers can
+   * never take an account past that capacity.
    */
-  reserve(customerId: string, amount: Dec): Promise<CreditAccount | CreditShortfall>;
-  /** **Atomic**: subtracts `amount` from exposure if and only if `exposure ≥ amount`. */
-  release(customerId: string, amount: Dec): Promise<CreditAccount | CreditShortfall>;
+  change(change: CreditChange): Promise<CreditAccount[] | CreditShortfall>;
+  /** Adds an open item (its residual starts at its amount). */
+  addOpenItem(item: Omit<OpenItem, 'residual'>): Promise<void>;
+  /** **Atomic**: subtracts `amount` from the item's residual if and only if `residual ≥ amount`; returns the item after, or `undefined`. */
+  settleOpenItem(itemId: string, amount: Dec): Promise<OpenItem | undefined>;
+  /** Open items (residual > 0) of one source document, by due date then id. */
+  openItemsOf(sourceKind: string, sourceId: string): Promise<OpenItem[]>;
+  /** Open items of the accounts due strictly before `beforeDate` (`YYYY-MM-DD`). */
+  overdue(accountIds: readonly string[], beforeDate: string): Promise<OverdueSummary>;
 }
 
 /** Gapless numbering. */
@@ -328,7 +416,9 @@ export function isStockShortfall(r: StockLevel | StockShortfall): r is StockShor
   return 'requested' in r;
 }
 
-/** True when a credit result is a shortfall. */
-export function isCreditShortfall(r: CreditAccount | CreditShortfall): r is CreditShortfall {
-  return 'requested' in r;
+/** True when a credit change was refused. */
+export function isCreditShortfall(
+  r: readonly CreditAccount[] | CreditShortfall,
+): r is CreditShortfall {
+  return !Array.isArray(r);
 }

@@ -3,6 +3,8 @@
  *
  * @module
  */
+
+import type { CreditDecision } from '../credit/decision';
 import type {
   CustomerId,
   DeliveryId,
@@ -18,6 +20,7 @@ import type {
 import type { Dec } from '../money/decimal';
 import type { Money } from '../money/money';
 import type { Quantity } from '../money/quantity';
+import type { CreditBucket } from '../ports/store';
 import type { DeliveryStatus, InvoiceStatus, OrderStatus, ReceiptStatus } from './machines';
 
 /** Tax rounding: per line, or once per document and tax rate. */
@@ -81,14 +84,38 @@ export interface SalesOrder {
   readonly tax: Money;
   /** Σ gross. */
   readonly gross: Money;
-  /** Credit exposure reserved by confirmation and not yet released. */
-  readonly creditReserved: Money;
+  /** The credit account the order's exposure sits on (its bill-to party); set at confirmation. */
+  readonly creditAccountId: string | null;
+  /** The order's exposure in the credit account's currency, converted once, at confirmation. */
+  readonly creditAmount: Money | null;
+  /** The bucket that exposure sits in now (`null`: none — draft, held, cancelled or paid). */
+  readonly creditBucket: CreditBucket | null;
+  /** The part of `creditAmount` still in `creditBucket` (write-offs free it step by step). */
+  readonly creditOutstanding: Money | null;
+  /** The last credit decision taken for the order (see `explainCredit`). */
+  readonly creditDecision: CreditDecision | null;
+  /** Credit holds and their releases, oldest first. */
+  readonly creditHolds: readonly CreditHold[];
   /** When it was drafted. */
   readonly createdAt: string;
   /** Deliveries made. */
   readonly deliveryIds: readonly DeliveryId[];
   /** Invoices issued. */
   readonly invoiceIds: readonly InvoiceId[];
+}
+
+/** A credit hold on an order and how it ended. */
+export interface CreditHold {
+  /** When the order was held. */
+  readonly heldAt: string;
+  /** The blocking decision. */
+  readonly decision: CreditDecision;
+  /** When it was released (or `null` while held). */
+  readonly releasedAt: string | null;
+  /** Who released it (`system` for an automatic release after a receipt). */
+  readonly releasedBy: string | null;
+  /** Why. */
+  readonly reason: string | null;
 }
 
 /** One line of a delivery, in the stock unit, at the cost the cost source gave. */
@@ -183,6 +210,8 @@ export interface Invoice {
   readonly residual: Money;
   /** When it was issued. */
   readonly issuedAt: string;
+  /** Due dates and amounts (installments, 分期), earliest first. */
+  readonly schedule: readonly { readonly dueDate: string; readonly amount: Money }[];
 }
 
 /** One allocation of a receipt to an invoice. */

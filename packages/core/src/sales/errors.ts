@@ -17,25 +17,6 @@ export interface InsufficientStockError {
   readonly available: Quantity;
 }
 
-/** Confirming would take exposure above the credit limit; nothing was reserved. */
-export interface CreditLimitExceededError {
-  readonly code: 'CREDIT_LIMIT_EXCEEDED';
-  readonly message: string;
-  readonly customerId: string;
-  readonly limit: Money;
-  readonly exposure: Money;
-  readonly requested: Money;
-  /** exposure + requested − limit. */
-  readonly exceededBy: Money;
-}
-
-/** The bill-to party has no credit account, so no credit can be granted. */
-export interface CreditAccountMissingError {
-  readonly code: 'CREDIT_ACCOUNT_MISSING';
-  readonly message: string;
-  readonly customerId: string;
-}
-
 /** Allocating more than the receipt has unallocated or the invoice has open. */
 export interface OverAllocationError {
   readonly code: 'OVER_ALLOCATION';

@@ -8,22 +8,36 @@ import { defineMachine } from '../kernel/machine';
 /** Sales order states. */
 export type OrderStatus =
   | 'draft'
+  | 'credit_hold'
   | 'confirmed'
   | 'delivered'
   | 'invoiced'
   | 'completed'
   | 'cancelled';
 /** Sales order events. */
-export type OrderEvent = 'confirm' | 'deliver' | 'invoice' | 'settle' | 'cancel';
+export type OrderEvent =
+  | 'confirm'
+  | 'hold'
+  | 'release'
+  | 'deliver'
+  | 'invoice'
+  | 'settle'
+  | 'cancel';
 
-/** draft → confirmed → delivered → invoiced → completed; draft/confirmed → cancelled. */
+/**
+ * draft → confirmed → delivered → invoiced → completed; draft → credit_hold → confirmed (an
+ * approver's or an automatic release); draft / credit_hold / confirmed → cancelled.
+ */
 export const salesOrderMachine = defineMachine<OrderStatus, OrderEvent>({
   name: 'sales-order',
   initial: 'draft',
-  states: ['draft', 'confirmed', 'delivered', 'invoiced', 'completed', 'cancelled'],
+  states: ['draft', 'credit_hold', 'confirmed', 'delivered', 'invoiced', 'completed', 'cancelled'],
   final: ['completed', 'cancelled'],
   transitions: [
     { from: 'draft', event: 'confirm', to: 'confirmed' },
+    { from: 'draft', event: 'hold', to: 'credit_hold' },
+    { from: 'credit_hold', event: 'release', to: 'confirmed' },
+    { from: 'credit_hold', event: 'cancel', to: 'cancelled' },
     { from: 'draft', event: 'cancel', to: 'cancelled' },
     { from: 'confirmed', event: 'cancel', to: 'cancelled' },
     { from: 'confirmed', event: 'deliver', to: 'delivered' },

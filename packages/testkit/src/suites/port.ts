@@ -11,7 +11,18 @@ import {
   type TenantId,
 } from '@tradecore/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { all, d, freshTenant, peek, prng, type StoreHarness } from '../harness';
+import {
+  all,
+  d,
+  exposureOf,
+  freshTenant,
+  openAccount,
+  peek,
+  prng,
+  releaseCredit,
+  reserveCredit,
+  type StoreHarness,
+} from '../harness';
 import { allocationViolations } from '../invariants';
 
 class Boom extends Error {}
@@ -163,7 +174,7 @@ export function portSuite(h: StoreHarness): void {
         const t = freshTenant('atom');
         await store.transaction(t, async (tx) => {
           await tx.stock.adjust('p', 'w', d(10));
-          await tx.credit.setLimit('c', 'CNY', d('1000.00'));
+          await openAccount(tx, 'c', 'CNY', d('1000.00'));
           await tx.records.insert({ kind: 'doc', id: 'keep', number: 'K-1', data: { v: 1 } });
         });
         const boom = new Boom('deliberate');
@@ -174,8 +185,8 @@ export function portSuite(h: StoreHarness): void {
             await tx.stock.adjust('p', 'w', d(5));
             await tx.stock.reserve('p', 'w', d(3));
             await tx.stock.adjust('p2', 'w', d(7));
-            await tx.credit.reserve('c', d('100.00'));
-            await tx.credit.setLimit('c2', 'USD', d(50));
+            await reserveCredit(tx, 'c', d('100.00'));
+            await openAccount(tx, 'c2', 'USD', d(50));
             await tx.sequences.next('S');
             await tx.ledger.post({
               id: 'v1',
@@ -204,7 +215,7 @@ export function portSuite(h: StoreHarness): void {
           const l = await tx.stock.level('p', 'w');
           expect([l.onHand.toFixed(), l.reserved.toFixed()]).toEqual(['10', '0']);
           expect((await tx.stock.level('p2', 'w')).onHand.isZero()).toBe(true);
-          expect((await tx.credit.account('c'))?.exposure.isZero()).toBe(true);
+          expect(exposureOf(await tx.credit.account('c')).isZero()).toBe(true);
           expect(await tx.credit.account('c2')).toBeUndefined();
           expect(await tx.sequences.next('S')).toBe(1);
           expect(await tx.ledger.vouchersFor('doc', 'gone')).toEqual([]);
@@ -244,17 +255,17 @@ export function portSuite(h: StoreHarness): void {
       it('credit: reserve within the limit only, release within the exposure only', async () => {
         const t = freshTenant('crd');
         await store.transaction(t, async (tx) => {
-          expect(isCreditShortfall(await tx.credit.reserve('none', d(1)))).toBe(true);
-          await tx.credit.setLimit('c', 'CNY', d('100.00'));
-          expect(isCreditShortfall(await tx.credit.reserve('c', d('100.01')))).toBe(true);
-          const r = await tx.credit.reserve('c', d('100.00'));
-          expect(isCreditShortfall(r) ? undefined : r.exposure.toFixed(2)).toBe('100.00');
-          expect(isCreditShortfall(await tx.credit.reserve('c', d('0.01')))).toBe(true);
-          expect(isCreditShortfall(await tx.credit.release('c', d('100.01')))).toBe(true);
-          expect(isCreditShortfall(await tx.credit.release('c', d('40')))).toBe(false);
-          const a = await tx.credit.setLimit('c', 'CNY', d('50'));
-          expect([a.limit.toFixed(), a.exposure.toFixed()]).toEqual(['50', '60']);
-          expect(isCreditShortfall(await tx.credit.reserve('c', d('0.01')))).toBe(true);
+          expect(isCreditShortfall(await reserveCredit(tx, 'none', d(1)))).toBe(true);
+          await openAccount(tx, 'c', 'CNY', d('100.00'));
+          expect(isCreditShortfall(await reserveCredit(tx, 'c', d('100.01')))).toBe(true);
+          const r = await reserveCredit(tx, 'c', d('100.00'));
+          expect(isCreditShortfall(r) ? undefined : r[0]?.orders.toFixed(2)).toBe('100.00');
+          expect(isCreditShortfall(await reserveCredit(tx, 'c', d('0.01')))).toBe(true);
+          expect(isCreditShortfall(await releaseCredit(tx, 'c', d('100.01')))).toBe(true);
+          expect(isCreditShortfall(await releaseCredit(tx, 'c', d('40')))).toBe(false);
+          const a = await openAccount(tx, 'c', 'CNY', d('50'));
+          expect([a.limit?.toFixed(), a.orders.toFixed()]).toEqual(['50', '60']);
+          expect(isCreditShortfall(await reserveCredit(tx, 'c', d('0.01')))).toBe(true);
         });
       });
 
@@ -280,18 +291,18 @@ export function portSuite(h: StoreHarness): void {
       it(`credit: ${100 * scale} concurrent reservations never exceed the limit`, async () => {
         const t = freshTenant('ccrd');
         const limit = d('10000.00');
-        await store.transaction(t, (tx) => tx.credit.setLimit('c', 'CNY', limit));
+        await store.transaction(t, (tx) => openAccount(tx, 'c', 'CNY', limit));
         const rnd = prng(7);
         const asks = Array.from({ length: Math.round(100 * scale) }, () =>
           d(Math.floor(rnd() * 40000) + 1).dividedBy(100),
         );
         const results = await all(asks, (a) =>
-          store.transaction(t, (tx) => tx.credit.reserve('c', a)),
+          store.transaction(t, (tx) => reserveCredit(tx, 'c', a)),
         );
         const granted = asks.filter((_, i) => !isCreditShortfall(results[i]!));
         const acc = await store.transaction(t, (tx) => tx.credit.account('c'));
         expect(
-          allocationViolations({ capacity: limit, granted, allocated: acc!.exposure }),
+          allocationViolations({ capacity: limit, granted, allocated: exposureOf(acc) }),
         ).toEqual([]);
         expect(results.some((r) => isCreditShortfall(r))).toBe(true);
       });
@@ -498,7 +509,7 @@ export function portSuite(h: StoreHarness): void {
         await store.transaction(a, async (tx) => {
           await tx.records.insert({ kind: 'doc', id: 'x', number: 'N-1', data: { owner: 'a' } });
           await tx.stock.adjust('p', 'w', d(5));
-          await tx.credit.setLimit('c', 'CNY', d(100));
+          await openAccount(tx, 'c', 'CNY', d(100));
           await tx.sequences.next('S');
           await tx.idempotency.claim('k', 'r');
           await tx.idempotency.complete('k', 1);

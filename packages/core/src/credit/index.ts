@@ -1,0 +1,8 @@
+/**
+ * Credit management: policy, pure decisions with explanations, and typed outcomes.
+ *
+ * @module
+ */
+export * from './decision';
+export * from './errors';
+export * from './policy';
