@@ -7,6 +7,7 @@ import {
   FixedClock,
   SequentialIds,
   type StorePort,
+  type TradecoreOptions,
   unwrap,
 } from '@tradecore/core';
 
@@ -16,7 +17,11 @@ export const GROSS_CENTS: Record<'P1' | 'P2', bigint> = { P1: 1130n, P2: 265n };
 export const COST_CENTS: Record<'P1' | 'P2', bigint> = { P1: 600n, P2: 100n };
 
 /** A Tradecore over `store` with a fixed clock and deterministic ids (prefixed by `tenant`). */
-export function tradecoreFor(store: StorePort, tenant: string) {
+export function tradecoreFor(
+  store: StorePort,
+  tenant: string,
+  extra: Partial<TradecoreOptions> = {},
+) {
   return createTradecore({
     store,
     clock: new FixedClock('2026-11-22T08:00:00.000Z'),
@@ -24,6 +29,7 @@ export function tradecoreFor(store: StorePort, tenant: string) {
     onSubscriberError: (e) => {
       throw e;
     },
+    ...extra,
   });
 }
 

@@ -8,6 +8,7 @@
  * ```
  */
 import type { StoreHarness } from './harness';
+import { creditSuite } from './suites/credit';
 import { portSuite } from './suites/port';
 import { sliceSuite } from './suites/slice';
 
@@ -27,10 +28,11 @@ export {
 } from './harness';
 export { type AllocationRun, allocationViolations } from './invariants';
 export { runSliceModel } from './suites/model';
-export { portSuite, sliceSuite };
+export { creditSuite, portSuite, sliceSuite };
 
-/** Registers the whole conformance suite (port + slice) for one adapter. */
+/** Registers the whole conformance suite (port, slice, credit) for one adapter. */
 export function runConformanceSuite(h: StoreHarness): void {
   portSuite(h);
   sliceSuite(h);
+  creditSuite(h);
 }

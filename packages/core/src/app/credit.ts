@@ -477,7 +477,7 @@ export async function assignCreditGroup(
     uow,
     input.customerId,
     input.groupId,
-    group.currency,
+    current?.currency ?? group.currency,
     current,
     'groupId',
   );

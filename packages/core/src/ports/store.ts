@@ -391,9 +391,13 @@ export interface Transaction {
  * The storage port every adapter implements.
  *
  * `transaction` commits when `work` resolves and rolls back when it rejects (rethrowing the
- * same error). Transactions may run concurrently; the adapter guarantees that each sees a
- * consistent state, that the atomic operations keep their contracts, and that a commit is all
- * or nothing.
+ * same error). Transactions may run concurrently; the adapter guarantees that every read
+ * returns committed data (or the transaction's own writes), that the atomic operations keep
+ * their contracts, that a versioned update fails on a stale version, and that a commit is all
+ * or nothing. Several reads in one transaction are not promised to be one snapshot (the memory
+ * adapter serialises transactions, so there they are; PostgreSQL at READ COMMITTED reads each
+ * statement's own snapshot): a decision that must hold under concurrency goes through an atomic
+ * operation or a versioned update, never through a read followed by a write.
  */
 export interface StorePort {
   /** A short adapter name for messages and benchmarks, e.g. `memory`, `pglite`, `postgres`. */
