@@ -78,6 +78,10 @@ export class MemoryState {
   credit = new Map<string, CreditRow>();
   /** Open items by (tenant, item id). */
   openItems = new Map<string, OpenItemRow>();
+  /** Derived: open items by (tenant, account id) and by (tenant, source kind, source id). */
+  openItemsByAccount = new Map<string, OpenItemRow[]>();
+  /** Derived: open items by (tenant, source kind, source id). */
+  openItemsBySource = new Map<string, OpenItemRow[]>();
   sequences = new Map<string, number>();
   /** Vouchers per tenant, in posting order (the source of truth). */
   vouchers = new Map<string, LedgerVoucher[]>();
@@ -203,7 +207,8 @@ export function fromSnapshot(text: string): MemoryState {
     });
   }
   for (const [k, r] of snap.openItems) {
-    s.openItems.set(k, { ...r, amount: dec(r.amount), residual: dec(r.residual) });
+    const tenantId = k.slice(0, k.indexOf('\u0000'));
+    indexOpenItem(s, tenantId, k, { ...r, amount: dec(r.amount), residual: dec(r.residual) });
   }
   s.sequences = new Map(snap.sequences);
   for (const [tenantId, vs] of snap.vouchers) {
@@ -263,4 +268,27 @@ function mapValues<T extends object, V>(o: T, f: (v: T[keyof T]) => V): Record<k
   const out = {} as Record<keyof T, V>;
   for (const k of Object.keys(o) as (keyof T)[]) out[k] = f(o[k]);
   return out;
+}
+
+/** Adds an open item and its derived indexes; returns an undo. */
+export function indexOpenItem(
+  s: MemoryState,
+  tenantId: string,
+  k: string,
+  row: OpenItemRow,
+): () => void {
+  s.openItems.set(k, row);
+  const byAccount = key(tenantId, row.accountId);
+  const bySource = key(tenantId, row.sourceKind, row.sourceId);
+  const a = s.openItemsByAccount.get(byAccount) ?? [];
+  a.push(row);
+  s.openItemsByAccount.set(byAccount, a);
+  const b = s.openItemsBySource.get(bySource) ?? [];
+  b.push(row);
+  s.openItemsBySource.set(bySource, b);
+  return () => {
+    s.openItems.delete(k);
+    a.splice(a.indexOf(row), 1);
+    b.splice(b.indexOf(row), 1);
+  };
 }

@@ -31,7 +31,14 @@ import {
   type UpdateOutcome,
 } from '@tradecore/core';
 import { type FileSink, openFileSink } from './file';
-import { type CreditRow, indexVoucher, key, MemoryState, type StockRow } from './state';
+import {
+  type CreditRow,
+  indexOpenItem,
+  indexVoucher,
+  key,
+  MemoryState,
+  type StockRow,
+} from './state';
 
 /** Options of {@link createMemoryStore}. */
 export interface MemoryStoreOptions {
@@ -369,7 +376,7 @@ class MemoryTransaction implements Transaction {
         const k = key(t, item.itemId);
         if (s.openItems.has(k))
           throw new TradecoreBug('DUPLICATE_OPEN_ITEM', `open item ${item.itemId} exists`);
-        setMap(s.openItems, k, { ...item, residual: item.amount });
+        undo.push(indexOpenItem(s, t, k, { ...item, residual: item.amount }));
       },
       settleOpenItem: async (itemId, amount) => {
         live();
@@ -380,35 +387,25 @@ class MemoryTransaction implements Transaction {
       },
       openItemsOf: async (sourceKind, sourceId) => {
         live();
-        const prefix = key(t, '');
-        const out: OpenItem[] = [];
-        for (const [k, row] of s.openItems) {
-          if (
-            k.startsWith(prefix) &&
-            row.sourceKind === sourceKind &&
-            row.sourceId === sourceId &&
-            row.residual.greaterThan(0)
-          ) {
-            out.push({ ...row });
-          }
-        }
-        return out.sort((a, b) =>
-          a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : a.itemId < b.itemId ? -1 : 1,
-        );
+        return (s.openItemsBySource.get(key(t, sourceKind, sourceId)) ?? [])
+          .filter((row) => row.residual.greaterThan(0))
+          .map((row) => ({ ...row }))
+          .sort((a, b) =>
+            a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : a.itemId < b.itemId ? -1 : 1,
+          );
       },
       overdue: async (accountIds, beforeDate) => {
         live();
-        const ids = new Set(accountIds);
-        const prefix = key(t, '');
         let amount = ZERO;
         let oldest: string | null = null;
         let count = 0;
-        for (const [k, row] of s.openItems) {
-          if (!k.startsWith(prefix) || !ids.has(row.accountId)) continue;
-          if (!row.residual.greaterThan(0) || row.dueDate >= beforeDate) continue;
-          amount = amount.plus(row.residual);
-          count++;
-          if (oldest === null || row.dueDate < oldest) oldest = row.dueDate;
+        for (const id of new Set(accountIds)) {
+          for (const row of s.openItemsByAccount.get(key(t, id)) ?? []) {
+            if (!row.residual.greaterThan(0) || row.dueDate >= beforeDate) continue;
+            amount = amount.plus(row.residual);
+            count++;
+            if (oldest === null || row.dueDate < oldest) oldest = row.dueDate;
+          }
         }
         return { amount, oldestDueDate: oldest, count };
       },

@@ -234,8 +234,79 @@ export async function confirmSalesOrder(
 ) {
   const o = await loadOrder(uow, input.orderId);
   if (!o.ok) return o;
+  return checkAndReserve(uow, o.value, 'confirm', deps);
+}
+
+/**
+ * Reopens a closed order: the credit check runs again at the confirm checkpoint with today's
+ * exposure (closing and reopening can never slip an order past a limit) and its stock is
+ * reserved again; a blocked order is rejected or held, as on confirmation.
+ */
+export async function reopenSalesOrder(
+  uow: UnitOfWork,
+  input: z.output<typeof orderRefInput>,
+  deps: OrderDeps = {},
+) {
+  const o = await loadOrder(uow, input.orderId);
+  if (!o.ok) return o;
+  return checkAndReserve(uow, o.value, 'reopen', deps);
+}
+
+/**
+ * Closes a confirmed order that will not be delivered: its reserved stock and its credit
+ * exposure are given back; `reopenSalesOrder` checks both again.
+ */
+export async function closeSalesOrder(uow: UnitOfWork, input: z.output<typeof orderRefInput>) {
+  const o = await loadOrder(uow, input.orderId);
+  if (!o.ok) return o;
   const order = o.value;
-  const t = transitionOrder(order, 'confirm');
+  const t = transitionOrder(order, 'close', { creditBucket: null, creditOutstanding: null });
+  if (!t.ok) return t;
+  await giveBackReservations(uow, order);
+  const saved = await uow.save(SALES_KINDS.order, t.value.doc);
+  if (!saved.ok) return saved;
+  uow.emit('document.transitioned', t.value.event);
+  return ok(t.value.doc);
+}
+
+/** Releases a confirmed order's stock and its credit exposure in the `orders` bucket. */
+async function giveBackReservations(uow: UnitOfWork, order: SalesOrder) {
+  for (const line of order.lines) {
+    const r = await uow.tx.stock.release(
+      line.productId,
+      order.warehouseId,
+      line.stockQuantity.value,
+    );
+    if (isStockShortfall(r)) {
+      throw new TradecoreBug(
+        'RESERVATION_MISSING',
+        `${order.id}: reserved stock of ${line.productId} is missing`,
+      );
+    }
+    emitStock(uow, 'released', order, line, SALES_KINDS.order, order.id);
+  }
+  const released = await moveCredit(uow, order, 'orders', null);
+  if (!released.ok)
+    throw new TradecoreBug('CREDIT_STATE', `${order.id}: ${released.error.message}`);
+  emitCredit(
+    uow,
+    order,
+    order.creditOutstanding as Money,
+    'orders',
+    null,
+    SALES_KINDS.order,
+    order.id,
+  );
+}
+
+/** Confirm or reopen: check credit and reserve it with the stock, or hold, or reject. */
+async function checkAndReserve(
+  uow: UnitOfWork,
+  order: SalesOrder,
+  event: 'confirm' | 'reopen',
+  deps: OrderDeps,
+) {
+  const t = transitionOrder(order, event);
   if (!t.ok) return t;
   const account = await uow.tx.credit.account(order.billToId);
   if (!account) {
@@ -442,33 +513,7 @@ export async function cancelSalesOrder(uow: UnitOfWork, input: z.output<typeof o
   const order = o.value;
   const t = transitionOrder(order, 'cancel', { creditBucket: null, creditOutstanding: null });
   if (!t.ok) return t;
-  if (order.status === 'confirmed') {
-    for (const line of order.lines) {
-      const r = await uow.tx.stock.release(
-        line.productId,
-        order.warehouseId,
-        line.stockQuantity.value,
-      );
-      if (isStockShortfall(r)) {
-        throw new TradecoreBug(
-          'RESERVATION_MISSING',
-          `cancel ${order.id}: reserved stock of ${line.productId} is missing`,
-        );
-      }
-      emitStock(uow, 'released', order, line, SALES_KINDS.order, order.id);
-    }
-    const released = await moveCredit(uow, order, 'orders', null);
-    if (!released.ok) return released;
-    emitCredit(
-      uow,
-      order,
-      order.creditOutstanding as Money,
-      'orders',
-      null,
-      SALES_KINDS.order,
-      order.id,
-    );
-  }
+  if (order.status === 'confirmed') await giveBackReservations(uow, order);
   const saved = await uow.save(SALES_KINDS.order, t.value.doc);
   if (!saved.ok) return saved;
   uow.emit('document.transitioned', t.value.event);

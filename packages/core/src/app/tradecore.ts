@@ -54,11 +54,13 @@ import {
 } from './masterdata';
 import {
   cancelSalesOrder,
+  closeSalesOrder,
   confirmSalesOrder,
   deliverSalesOrder,
   draftSalesOrder,
   invoiceSalesOrder,
   releaseCreditHold,
+  reopenSalesOrder,
 } from './orders';
 import * as S from './schemas';
 import { UnitOfWork } from './unit-of-work';
@@ -188,6 +190,12 @@ export function createTradecore(options: TradecoreOptions) {
     /** Confirms an order: credit and stock reserved atomically, or neither. */
     confirmSalesOrder: defineCommand(ctx, 'confirmSalesOrder', S.orderRefInput, (uow, input) =>
       confirmSalesOrder(uow, input, { rates: options.rates }),
+    ),
+    /** Closes a confirmed order that will not be delivered, giving back its stock and credit. */
+    closeSalesOrder: defineCommand(ctx, 'closeSalesOrder', S.orderRefInput, closeSalesOrder),
+    /** Reopens a closed order: credit is checked again and stock reserved again (or the order is held). */
+    reopenSalesOrder: defineCommand(ctx, 'reopenSalesOrder', S.orderRefInput, (uow, input) =>
+      reopenSalesOrder(uow, input, { rates: options.rates }),
     ),
     /** Cancels an order, releasing its reservations. */
     cancelSalesOrder: defineCommand(ctx, 'cancelSalesOrder', S.orderRefInput, cancelSalesOrder),

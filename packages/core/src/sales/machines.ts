@@ -13,6 +13,7 @@ export type OrderStatus =
   | 'delivered'
   | 'invoiced'
   | 'completed'
+  | 'closed'
   | 'cancelled';
 /** Sales order events. */
 export type OrderEvent =
@@ -22,22 +23,38 @@ export type OrderEvent =
   | 'deliver'
   | 'invoice'
   | 'settle'
+  | 'close'
+  | 'reopen'
   | 'cancel';
 
 /**
  * draft → confirmed → delivered → invoiced → completed; draft → credit_hold → confirmed (an
- * approver's or an automatic release); draft / credit_hold / confirmed → cancelled.
+ * approver's or an automatic release); confirmed → closed → confirmed again (reopen re-checks
+ * credit) or credit_hold; draft / credit_hold / confirmed / closed → cancelled.
  */
 export const salesOrderMachine = defineMachine<OrderStatus, OrderEvent>({
   name: 'sales-order',
   initial: 'draft',
-  states: ['draft', 'credit_hold', 'confirmed', 'delivered', 'invoiced', 'completed', 'cancelled'],
+  states: [
+    'draft',
+    'credit_hold',
+    'confirmed',
+    'delivered',
+    'invoiced',
+    'completed',
+    'closed',
+    'cancelled',
+  ],
   final: ['completed', 'cancelled'],
   transitions: [
     { from: 'draft', event: 'confirm', to: 'confirmed' },
     { from: 'draft', event: 'hold', to: 'credit_hold' },
     { from: 'credit_hold', event: 'release', to: 'confirmed' },
     { from: 'credit_hold', event: 'cancel', to: 'cancelled' },
+    { from: 'confirmed', event: 'close', to: 'closed' },
+    { from: 'closed', event: 'reopen', to: 'confirmed' },
+    { from: 'closed', event: 'hold', to: 'credit_hold' },
+    { from: 'closed', event: 'cancel', to: 'cancelled' },
     { from: 'draft', event: 'cancel', to: 'cancelled' },
     { from: 'confirmed', event: 'cancel', to: 'cancelled' },
     { from: 'confirmed', event: 'deliver', to: 'delivered' },

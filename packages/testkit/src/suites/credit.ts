@@ -222,6 +222,23 @@ export function creditSuite(h: StoreHarness): void {
       );
     });
 
+    it('re-checks credit when a closed order is reopened (closing and reopening cannot bypass the limit)', async () => {
+      const { t, tc } = await seeded(store, 'reopen', '100.00');
+      const a = await order(tc, t, 8); // 90.40
+      unwrap(await tc.confirmSalesOrder(t, { orderId: a.id }));
+      expect(unwrap(await tc.closeSalesOrder(t, { orderId: a.id })).status).toBe('closed');
+      expect(await exposure(tc, t, 'HQ')).toBe('0.00');
+      expect(unwrap(await tc.stockLevel(t, 'P1', 'W'))!.reserved.toString()).toBe('0 EA');
+      const b = await order(tc, t, 5); // 56.50
+      unwrap(await tc.confirmSalesOrder(t, { orderId: b.id }));
+      const r = await tc.reopenSalesOrder(t, { orderId: a.id });
+      expect(!r.ok && r.error.code).toBe('CREDIT_LIMIT_EXCEEDED');
+      expect(unwrap(await tc.getSalesOrder(t, a.id))!.status).toBe('closed');
+      unwrap(await tc.cancelSalesOrder(t, { orderId: b.id }));
+      expect(unwrap(await tc.reopenSalesOrder(t, { orderId: a.id })).status).toBe('confirmed');
+      expect(await exposure(tc, t, 'HQ')).toBe('90.40');
+    });
+
     it('can hold the shipment instead of the order', async () => {
       const { t, tc } = await seeded(store, 'ship', '50.00');
       unwrap(

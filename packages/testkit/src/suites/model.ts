@@ -9,7 +9,14 @@ import { expect } from 'vitest';
 import { cents, GROSS_CENTS, seedSlice, tradecoreFor } from '../fixtures';
 import { freshTenant } from '../harness';
 
-type Status = 'draft' | 'confirmed' | 'delivered' | 'invoiced' | 'completed' | 'cancelled';
+type Status =
+  | 'draft'
+  | 'confirmed'
+  | 'delivered'
+  | 'invoiced'
+  | 'completed'
+  | 'closed'
+  | 'cancelled';
 
 interface MOrder {
   id: string;
@@ -121,26 +128,65 @@ function pick<T>(items: T[], k: number, good: (x: T) => boolean): T {
   return items[k % items.length]!;
 }
 
+/** What confirming (or reopening) an order from `from` should do in the model. */
+function expectConfirm(m: Model, o: MOrder, from: Status): string {
+  if (o.status !== from) return 'ILLEGAL_TRANSITION';
+  if (m.exposure + o.gross > m.limit) return 'CREDIT_LIMIT_EXCEEDED';
+  if (PRODUCTS.some((p) => m.stock[p].onHand - m.stock[p].reserved < o.q[p]))
+    return 'INSUFFICIENT_STOCK';
+  return 'OK';
+}
+
+function applyConfirm(m: Model, o: MOrder) {
+  o.status = 'confirmed';
+  m.exposure += o.gross;
+  for (const p of PRODUCTS) m.stock[p].reserved += o.q[p];
+}
+
 class Confirm extends OnOrder {
   readonly source = 'draft' as const;
   override async run(m: Model, r: Real) {
     const o = this.order(m);
     const res = await r.tc.confirmSalesOrder(r.tenant, { orderId: o.id });
-    let expected = 'OK';
-    if (o.status !== 'draft') expected = 'ILLEGAL_TRANSITION';
-    else if (m.exposure + o.gross > m.limit) expected = 'CREDIT_LIMIT_EXCEEDED';
-    else if (PRODUCTS.some((p) => m.stock[p].onHand - m.stock[p].reserved < o.q[p]))
-      expected = 'INSUFFICIENT_STOCK';
+    const expected = expectConfirm(m, o, 'draft');
     expect(res.ok ? 'OK' : res.error.code).toBe(expected);
-    if (expected === 'OK') {
-      o.status = 'confirmed';
-      m.exposure += o.gross;
-      for (const p of PRODUCTS) m.stock[p].reserved += o.q[p];
-    }
+    if (expected === 'OK') applyConfirm(m, o);
     await expectStatus(r, o);
     await checkInvariants(m, r);
   }
   override toString = () => `confirm(${this.k})`;
+}
+
+class Close extends OnOrder {
+  readonly source = 'confirmed' as const;
+  override async run(m: Model, r: Real) {
+    const o = this.order(m);
+    const res = await r.tc.closeSalesOrder(r.tenant, { orderId: o.id });
+    const expected = o.status === 'confirmed' ? 'OK' : 'ILLEGAL_TRANSITION';
+    expect(res.ok ? 'OK' : res.error.code).toBe(expected);
+    if (expected === 'OK') {
+      o.status = 'closed';
+      m.exposure -= o.gross;
+      for (const p of PRODUCTS) m.stock[p].reserved -= o.q[p];
+    }
+    await expectStatus(r, o);
+    await checkInvariants(m, r);
+  }
+  override toString = () => `close(${this.k})`;
+}
+
+class Reopen extends OnOrder {
+  readonly source = 'closed' as const;
+  override async run(m: Model, r: Real) {
+    const o = this.order(m);
+    const res = await r.tc.reopenSalesOrder(r.tenant, { orderId: o.id });
+    const expected = expectConfirm(m, o, 'closed');
+    expect(res.ok ? 'OK' : res.error.code).toBe(expected);
+    if (expected === 'OK') applyConfirm(m, o);
+    await expectStatus(r, o);
+    await checkInvariants(m, r);
+  }
+  override toString = () => `reopen(${this.k})`;
 }
 
 class Cancel extends OnOrder {
@@ -148,7 +194,10 @@ class Cancel extends OnOrder {
   override async run(m: Model, r: Real) {
     const o = this.order(m);
     const res = await r.tc.cancelSalesOrder(r.tenant, { orderId: o.id });
-    const expected = o.status === 'draft' || o.status === 'confirmed' ? 'OK' : 'ILLEGAL_TRANSITION';
+    const expected =
+      o.status === 'draft' || o.status === 'confirmed' || o.status === 'closed'
+        ? 'OK'
+        : 'ILLEGAL_TRANSITION';
     expect(res.ok ? 'OK' : res.error.code).toBe(expected);
     if (expected === 'OK') {
       if (o.status === 'confirmed') {
@@ -289,6 +338,8 @@ const commandArbs = [
   fc.nat(50).map((k) => new Confirm(k)),
   fc.nat(50).map((k) => new Confirm(k)),
   fc.nat(50).map((k) => new Cancel(k)),
+  fc.nat(50).map((k) => new Close(k)),
+  fc.nat(50).map((k) => new Reopen(k)),
   fc.nat(50).map((k) => new Deliver(k)),
   fc.nat(50).map((k) => new Deliver(k)),
   fc.nat(50).map((k) => new Invoice(k)),
