@@ -1,6 +1,6 @@
 /**
  * The raw-SQL baseline: the same rows written and updated as one SDK order (five documents,
- * their updates, ten stock changes, two credit changes, nine numbers, four vouchers with their
+ * their updates, ten stock changes, three credit changes, an open item, nine numbers, four vouchers with their
  * lines and balances, the outbox events) — in ONE transaction of hand-written multi-row
  * statements on the adapter's own tables. It is what a careful hand-coded implementation of the
  * slice would cost, with no validation, no domain logic and no idempotency.
@@ -19,7 +19,7 @@ export async function seedRaw(driver: SqlDriver, schema: string, tenant: string)
       );
     }
     await ex.query(
-      `INSERT INTO ${q}.credit_accounts (tenant_id, customer_id, currency, credit_limit, exposure) VALUES ($1, 'HQ', 'CNY', 1000000000000, 0)`,
+      `INSERT INTO ${q}.credit_accounts (tenant_id, account_id, currency, credit_limit) VALUES ($1, 'HQ', 'CNY', 1000000000000)`,
       [tenant],
     );
   });
@@ -40,10 +40,15 @@ export function rawOrderWriter(schema: string) {
     issue: `UPDATE ${q}.stock_levels s SET reserved = s.reserved - v.q, on_hand = s.on_hand - v.q
       FROM unnest($2::text[], $3::numeric[]) AS v(p, q)
       WHERE s.tenant_id = $1 AND s.warehouse_id = 'W' AND s.product_id = v.p AND s.reserved >= v.q RETURNING 1`,
-    creditReserve: `UPDATE ${q}.credit_accounts SET exposure = exposure + $2::numeric
-      WHERE tenant_id = $1 AND customer_id = 'HQ' AND exposure + $2::numeric <= credit_limit RETURNING 1`,
-    creditRelease: `UPDATE ${q}.credit_accounts SET exposure = exposure - $2::numeric
-      WHERE tenant_id = $1 AND customer_id = 'HQ' AND exposure >= $2::numeric RETURNING 1`,
+    creditReserve: `UPDATE ${q}.credit_accounts SET orders = orders + $2::numeric
+      WHERE tenant_id = $1 AND account_id = 'HQ' AND orders + uninvoiced + receivables + $2::numeric <= credit_limit + deposit RETURNING 1`,
+    creditMove: `UPDATE ${q}.credit_accounts SET orders = orders - $2::numeric, receivables = receivables + $2::numeric
+      WHERE tenant_id = $1 AND account_id = 'HQ' AND orders >= $2::numeric RETURNING 1`,
+    creditRelease: `UPDATE ${q}.credit_accounts SET receivables = receivables - $2::numeric
+      WHERE tenant_id = $1 AND account_id = 'HQ' AND receivables >= $2::numeric RETURNING 1`,
+    openItem: `INSERT INTO ${q}.open_items (tenant_id, item_id, account_id, source_kind, source_id, due_date, amount, residual)
+      VALUES ($1, $2, 'HQ', 'invoice', $2, '2026-12-22', $3::numeric, $3::numeric)`,
+    settleItem: `UPDATE ${q}.open_items SET residual = residual - $3::numeric WHERE tenant_id = $1 AND item_id = $2 AND residual >= $3::numeric RETURNING 1`,
     updateDocs: `UPDATE ${q}.records r SET data = v.d::jsonb, version = r.version + 1
       FROM unnest($2::text[], $3::text[], $4::text[]) AS v(k, i, d)
       WHERE r.tenant_id = $1 AND r.kind = v.k AND r.id = v.i RETURNING 1`,
@@ -125,6 +130,11 @@ export function rawOrderWriter(schema: string) {
         ['0', '60.00', '0', '88.50', '11.50', '0', '100.00', '0', '100.00'],
         ['', '', 'HQ', '', '', '', 'HQ', 'HQ', 'HQ'],
       ]);
+      if ((await ex.query(sql.creditMove, [tenant, gross])).rows.length !== 1)
+        throw new Error('move');
+      await ex.query(sql.openItem, [tenant, id('inv'), gross]);
+      if ((await ex.query(sql.settleItem, [tenant, id('inv'), gross])).rows.length !== 1)
+        throw new Error('settle');
       if ((await ex.query(sql.creditRelease, [tenant, gross])).rows.length !== 1)
         throw new Error('release');
       await ex.query(sql.outbox, [tenant, Array.from({ length: 20 }, (_, k) => `e-${n}-${k}`)]);

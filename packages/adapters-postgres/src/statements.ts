@@ -147,13 +147,19 @@ ORDER BY account, currency`,
     outboxAdd: `INSERT INTO ${q}.outbox (tenant_id, id, type, payload, occurred_at)
 SELECT $1::text, e->>'id', e->>'type', e->'payload', e->>'occurredAt'
 FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS t(e, ord) ORDER BY ord`,
-    // Serialise relays; the published mark need not wait for fsync (a lost mark only means a
-    // redelivery, which consumers de-duplicate by event id).
-    outboxLock:
-      "SELECT pg_advisory_xact_lock(hashtext($1::text)), set_config('synchronous_commit', 'off', true)",
-    outboxClaim: `SELECT seq::text AS seq, tenant_id, id, type, payload::text AS payload, occurred_at
-FROM ${q}.outbox WHERE published_at IS NULL ORDER BY seq LIMIT $1 FOR UPDATE SKIP LOCKED`,
-    outboxMark: `UPDATE ${q}.outbox SET published_at = now() WHERE seq = ANY($1::bigint[])`,
+    // One autocommit statement: take the relay lock (an InitPlan, so before the scan), claim
+    // up to $2 unpublished entries and mark them published. A relay waiting for the lock skips
+    // what the one before it marked (re-checked on the committed row), so nothing is handed out
+    // twice and one process delivers in seq order. The mark need not wait for fsync.
+    outboxTake: `WITH c AS (
+  SELECT seq FROM ${q}.outbox
+  WHERE published_at IS NULL
+    AND (SELECT pg_advisory_xact_lock(hashtext($1::text))::text || set_config('synchronous_commit', 'off', true)) IS NOT NULL
+  ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED
+)
+UPDATE ${q}.outbox AS o SET published_at = now() FROM c WHERE o.seq = c.seq
+RETURNING o.seq::text AS seq, o.tenant_id, o.id, o.type, o.payload::text AS payload, o.occurred_at`,
+    outboxUnmark: `UPDATE ${q}.outbox SET published_at = NULL WHERE seq = ANY($1::bigint[])`,
     outboxPrune: `DELETE FROM ${q}.outbox WHERE published_at < $1::timestamptz RETURNING seq`,
 
     // idempotency

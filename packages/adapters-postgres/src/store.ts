@@ -10,6 +10,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   type AccountBalance,
+  AsyncMutex,
   type CreditAccount,
   type CreditChange,
   type CreditShortfall,
@@ -157,6 +158,7 @@ export class PostgresStore implements StorePort {
   readonly name: string;
   /** The schema holding the adapter's tables. */
   readonly schema: string;
+  private readonly relays = new AsyncMutex();
   private readonly driver: SqlDriver;
   private readonly sql: Statements;
   private readonly isolation: IsolationLevel;
@@ -221,11 +223,11 @@ export class PostgresStore implements StorePort {
   /**
    * Relays committed outbox entries (see `StorePort.relayOutbox` in `@tradecore/core`).
    *
-   * One transaction takes a transaction-level advisory lock (so relays of this schema run one
-   * at a time, in every process, and delivery follows `seq`), claims up to `batchSize`
-   * unpublished entries with `FOR UPDATE`, delivers them in `seq` order and marks them
-   * published. If `deliver` throws, the entries delivered before it
-   * are still marked, the rest stay unpublished, and the error propagates.
+   * One statement takes the relay's advisory lock (so relays of this schema run one at a time,
+   * in every process), claims up to `batchSize` unpublished entries and marks them published;
+   * they are then delivered in `seq` order. If `deliver` throws, that entry and the ones after
+   * it are marked unpublished again and the error propagates. A process that dies between the
+   * mark and the delivery loses those deliveries with its own in-process subscribers.
    *
    * `seq` is taken at insert time, so under concurrency a transaction that inserted later may
    * commit (and be relayed) before one that inserted earlier: delivery follows `seq` among the
@@ -234,13 +236,16 @@ export class PostgresStore implements StorePort {
   relayOutbox(deliver: (message: OutboxMessage) => void, batchSize = 100): Promise<number> {
     this.assertUsable();
     const limit = Math.max(0, Math.floor(batchSize));
-    return this.track(async () => {
-      let failure: { error: unknown } | undefined;
-      const n = await this.driver.transaction(async (ex) => {
-        await ex.query(this.sql.outboxLock, [`${this.schema}.outbox`]);
-        const { rows } = await ex.query<OutboxRow>(this.sql.outboxClaim, [limit]);
-        const delivered: string[] = [];
-        for (const r of rows) {
+    // Relays of one store take turns in this process so its subscribers see seq order; across
+    // processes the advisory lock in the statement keeps each entry to one relay.
+    return this.relays.run(() =>
+      this.track(async () => {
+        const { rows } = await this.driver.query<OutboxRow>(this.sql.outboxTake, [
+          `${this.schema}.outbox`,
+          limit,
+        ]);
+        rows.sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
+        for (const [i, r] of rows.entries()) {
           try {
             deliver({
               id: r.id,
@@ -250,18 +255,15 @@ export class PostgresStore implements StorePort {
               tenantId: r.tenant_id as TenantId,
             });
           } catch (e) {
-            failure = { error: e };
-            break;
+            // Entries from the failing one on were not delivered: hand them back to the next relay.
+            await this.driver.query(this.sql.outboxUnmark, [rows.slice(i).map((x) => x.seq)]);
+            throw e;
           }
-          delivered.push(r.seq);
         }
-        if (delivered.length > 0) await ex.query(this.sql.outboxMark, [delivered]);
-        return delivered.length;
-      });
-      if (n > 0) this.committed();
-      if (failure) throw failure.error;
-      return n;
-    });
+        if (rows.length > 0) this.committed();
+        return rows.length;
+      }),
+    );
   }
 
   /**

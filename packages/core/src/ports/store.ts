@@ -405,10 +405,12 @@ export interface StorePort {
   /** Runs `work` in one transaction for `tenantId`. */
   transaction<T>(tenantId: TenantId, work: (tx: Transaction) => Promise<T>): Promise<T>;
   /**
-   * Relays committed, unpublished outbox entries (of every tenant) in commit order: calls
-   * `deliver` for each, then marks them published. **Atomic**: concurrent relays never hand the
-   * same entry out twice; an entry is marked only after `deliver` returned. Returns the number
-   * relayed. Entries written by rolled-back transactions never appear.
+   * Relays committed, unpublished outbox entries (of every tenant), each transaction's entries
+   * in the order they were added: calls `deliver` for each and marks them published.
+   * **Atomic**: concurrent relays never hand the same entry out twice; if `deliver` throws, that
+   * entry and the rest of the batch stay unpublished for the next relay, and the error
+   * propagates. Returns the number relayed. Entries written by rolled-back transactions never
+   * appear.
    */
   relayOutbox(deliver: (message: OutboxMessage) => void, batchSize?: number): Promise<number>;
   /** Releases connections or flushes files. The store is unusable afterwards. */
