@@ -45,8 +45,29 @@ export const CREDIT_POLICY_KIND = 'credit-policy';
 const POLICY_ID = 'default';
 
 /** The tenant's credit policy (the default if none was set). */
-export async function loadCreditPolicy(uow: UnitOfWork): Promise<CreditPolicy> {
-  return (await uow.load<CreditPolicy>(CREDIT_POLICY_KIND, POLICY_ID)) ?? DEFAULT_CREDIT_POLICY;
+export function loadCreditPolicy(uow: UnitOfWork): Promise<CreditPolicy> {
+  return uow.memo(
+    CREDIT_POLICY_KIND,
+    async () =>
+      (await uow.load<CreditPolicy>(CREDIT_POLICY_KIND, POLICY_ID)) ?? DEFAULT_CREDIT_POLICY,
+  );
+}
+
+/** Store kind of the per-tenant list of orders on credit hold (so nothing scans all orders for them). */
+export const CREDIT_HOLDS_KIND = 'credit-holds';
+
+/** The ids of the orders on credit hold, oldest first. */
+export async function heldOrderIds(uow: UnitOfWork): Promise<string[]> {
+  return (await uow.load<{ orderIds: string[] }>(CREDIT_HOLDS_KIND, POLICY_ID))?.orderIds ?? [];
+}
+
+/** Adds or removes an order in the list of held orders (saved with its version). */
+export async function markHeld(uow: UnitOfWork, orderId: string, held: boolean) {
+  const current = await uow.load<{ id: string; orderIds: string[] }>(CREDIT_HOLDS_KIND, POLICY_ID);
+  const ids = (current?.orderIds ?? []).filter((id) => id !== orderId);
+  if (held) ids.push(orderId);
+  const doc = { id: POLICY_ID, orderIds: ids };
+  return current ? uow.save(CREDIT_HOLDS_KIND, doc) : uow.create(CREDIT_HOLDS_KIND, doc);
 }
 
 /** The account and its ancestors, the account first. Throws on a cycle (a store corrupted by hand). */
@@ -131,14 +152,16 @@ export interface CreditStep {
 /**
  * Applies a step: decides it (pure), and if it may go on, moves the amount on the account and
  * all its groups through the store's atomic `change` — checked when the policy blocks, so no
- * concurrent step can slip past the limit between the decision and the write.
+ * concurrent step can slip past the limit between the decision and the write. `knownPath` is
+ * the account path if the caller has just read it in this transaction.
  */
 export async function applyCreditStep(
   uow: UnitOfWork,
   step: CreditStep,
   policy: CreditPolicy,
+  knownPath?: CreditAccount[],
 ): Promise<Result<CreditDecision | null, CreditBlockedError | CreditAccountMissingError>> {
-  const path = await accountPath(uow, step.accountId);
+  const path = knownPath ?? (await accountPath(uow, step.accountId));
   if (!path) {
     return err({
       code: 'CREDIT_ACCOUNT_MISSING',

@@ -36,7 +36,9 @@ import {
   applyCreditStep,
   checkApprover,
   dateOf,
+  heldOrderIds,
   loadCreditPolicy,
+  markHeld,
   toAccountCurrency,
 } from './credit';
 import type {
@@ -308,8 +310,9 @@ async function checkAndReserve(
 ) {
   const t = transitionOrder(order, event);
   if (!t.ok) return t;
-  const account = await uow.tx.credit.account(order.billToId);
-  if (!account) {
+  const path = await accountPath(uow, order.billToId);
+  const account = path?.[0];
+  if (!path || !account) {
     return err<CreditAccountMissingError>({
       code: 'CREDIT_ACCOUNT_MISSING',
       message: `customer ${order.billToId} has no credit account; set a credit limit first`,
@@ -330,6 +333,7 @@ async function checkAndReserve(
       checkpoint: 'confirm',
     },
     policy,
+    path,
   );
   if (!step.ok) {
     if (step.error.code === 'CREDIT_ACCOUNT_MISSING' || policy.onBlockedConfirm === 'reject')
@@ -351,6 +355,8 @@ async function checkAndReserve(
     if (!held.ok) return held;
     const saved = await uow.save(SALES_KINDS.order, held.value.doc);
     if (!saved.ok) return saved;
+    const listed = await markHeld(uow, order.id, true);
+    if (!listed.ok) return listed;
     uow.emit('document.transitioned', held.value.event);
     return ok(held.value.doc);
   }
@@ -459,6 +465,8 @@ async function releaseHeld(
   emitCredit(uow, doc, amount, null, 'orders', SALES_KINDS.order, order.id);
   const saved = await uow.save(SALES_KINDS.order, doc);
   if (!saved.ok) return saved;
+  const listed = await markHeld(uow, order.id, false);
+  if (!listed.ok) return listed;
   uow.emit('document.transitioned', t.value.event);
   return ok(doc);
 }
@@ -478,10 +486,13 @@ export async function autoReleaseHolds(
   const rootOf = (p: readonly { accountId: string }[]) =>
     (p[p.length - 1] as { accountId: string }).accountId;
   const root = rootOf(path);
-  const held = (await uow.find<SalesOrder>(SALES_KINDS.order, { status: 'credit_hold' }))
-    .sort((a, b) => (a.number < b.number ? -1 : 1))
-    .slice(0, limit);
-  if (held.length === 0) return [];
+  const ids = (await heldOrderIds(uow)).slice(0, limit);
+  if (ids.length === 0) return [];
+  const held: SalesOrder[] = [];
+  for (const id of ids) {
+    const o = await uow.load<SalesOrder>(SALES_KINDS.order, id);
+    if (o?.status === 'credit_hold') held.push(o);
+  }
   const policy = await loadCreditPolicy(uow);
   const released: SalesOrder[] = [];
   for (const order of held) {
@@ -514,6 +525,10 @@ export async function cancelSalesOrder(uow: UnitOfWork, input: z.output<typeof o
   const t = transitionOrder(order, 'cancel', { creditBucket: null, creditOutstanding: null });
   if (!t.ok) return t;
   if (order.status === 'confirmed') await giveBackReservations(uow, order);
+  if (order.status === 'credit_hold') {
+    const listed = await markHeld(uow, order.id, false);
+    if (!listed.ok) return listed;
+  }
   const saved = await uow.save(SALES_KINDS.order, t.value.doc);
   if (!saved.ok) return saved;
   uow.emit('document.transitioned', t.value.event);

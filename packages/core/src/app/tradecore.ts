@@ -39,6 +39,7 @@ import {
   defineCreditGroup,
   freezeCredit,
   grantTemporaryCredit,
+  heldOrderIds,
   loadCreditPolicy,
   recordCreditDeposit,
   setCreditLimit,
@@ -299,14 +300,18 @@ export function createTradecore(options: TradecoreOptions) {
     creditStatus: (tenantId: string, accountId: string) =>
       query(tenantId, { accountId }, async (tx): Promise<CreditStatus | undefined> => {
         const uow = new UnitOfWork(tx, ctx);
-        const held = (await uow.find<SalesOrder>(SALES_KINDS.order, { status: 'credit_hold' })).map(
-          (o) => ({
-            id: o.id,
-            number: o.number,
-            creditAccountId: o.creditAccountId,
-            creditAmount: o.creditAmount,
-          }),
-        );
+        const held = [];
+        for (const id of await heldOrderIds(uow)) {
+          const o = await uow.load<SalesOrder>(SALES_KINDS.order, id);
+          if (o?.status === 'credit_hold') {
+            held.push({
+              id: o.id,
+              number: o.number,
+              creditAccountId: o.creditAccountId,
+              creditAmount: o.creditAmount,
+            });
+          }
+        }
         return creditStatus(uow, accountId, held);
       }),
     /**

@@ -34,6 +34,7 @@ export interface UnitOfWorkDeps {
 export class UnitOfWork {
   private readonly versions = new Map<string, number>();
   private readonly events: OutboxEntry[] = [];
+  private readonly memos = new Map<string, Promise<unknown>>();
   /** The instant of this unit of work (read once from the clock). */
   readonly now: string;
 
@@ -54,6 +55,19 @@ export class UnitOfWork {
   /** The account mapping. */
   get accounts(): AccountMap {
     return this.deps.accounts;
+  }
+
+  /**
+   * Computes a value once per unit of work (e.g. the tenant's credit policy). Only for data this
+   * unit of work does not change after reading it.
+   */
+  memo<T>(key: string, compute: () => Promise<T>): Promise<T> {
+    let p = this.memos.get(key) as Promise<T> | undefined;
+    if (!p) {
+      p = compute();
+      this.memos.set(key, p);
+    }
+    return p;
   }
 
   /** A new id for a record of `kind`. */
