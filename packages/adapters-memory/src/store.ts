@@ -22,9 +22,11 @@ import {
   type OutboxMessage,
   type RecordQuery,
   type StockLevel,
+  type StockLine,
   type StockShortfall,
   type StoredRecord,
   type StorePort,
+  sumStockLines,
   type TenantId,
   TradecoreBug,
   type Transaction,
@@ -262,6 +264,30 @@ class MemoryTransaction implements Transaction {
       return row;
     };
     const levelOf = (r: StockRow): StockLevel => ({ ...r });
+    const batch = (
+      lines: readonly StockLine[],
+      fits: (r: StockLevel, q: Dec) => boolean,
+      next: (r: StockLevel, q: Dec) => [Dec, Dec],
+    ): StockLevel[] | StockShortfall => {
+      live();
+      const summed = sumStockLines(lines);
+      const current = summed.map((l): StockLevel => {
+        const row = s.stock.get(key(t, l.productId, l.warehouseId));
+        return row
+          ? levelOf(row)
+          : { productId: l.productId, warehouseId: l.warehouseId, onHand: ZERO, reserved: ZERO };
+      });
+      for (const [i, l] of summed.entries()) {
+        if (!fits(current[i] as StockLevel, l.qty))
+          return { level: current[i] as StockLevel, requested: l.qty };
+      }
+      return summed.map((l) => {
+        const row = stockRow(l.productId, l.warehouseId);
+        const [onHand, reserved] = next(row, l.qty);
+        changeStock(row, onHand, reserved);
+        return levelOf(row);
+      });
+    };
     const changeStock = (row: StockRow, onHand: Dec, reserved: Dec) => {
       const [o, r] = [row.onHand, row.reserved];
       row.onHand = onHand;
@@ -305,6 +331,24 @@ class MemoryTransaction implements Transaction {
         changeStock(row, row.onHand.minus(qty), row.reserved.minus(qty));
         return levelOf(row);
       },
+      reserveAll: async (lines) =>
+        batch(
+          lines,
+          (r, q) => !r.onHand.minus(r.reserved).lessThan(q),
+          (r, q) => [r.onHand, r.reserved.plus(q)],
+        ),
+      releaseAll: async (lines) =>
+        batch(
+          lines,
+          (r, q) => !r.reserved.lessThan(q),
+          (r, q) => [r.onHand, r.reserved.minus(q)],
+        ),
+      issueReservedAll: async (lines) =>
+        batch(
+          lines,
+          (r, q) => !r.reserved.lessThan(q),
+          (r, q) => [r.onHand.minus(q), r.reserved.minus(q)],
+        ),
     };
 
     const accountOf = (r: CreditRow): CreditAccount => ({ ...r });

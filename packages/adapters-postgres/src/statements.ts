@@ -22,6 +22,19 @@ export const TABLES = [
 
 /** Builds the statements for one (already quoted) schema. */
 export function buildStatements(q: string) {
+  const batchStock = (fits: string, reserved: string, onHand: string) => `WITH w AS (
+  SELECT * FROM unnest($2::text[], $3::text[], $4::numeric[]) AS t(p, wh, q)
+), locked AS (
+  SELECT s.product_id, s.warehouse_id, s.on_hand, s.reserved FROM ${q}.stock_levels s
+  JOIN w ON s.product_id = w.p AND s.warehouse_id = w.wh
+  WHERE s.tenant_id = $1 ORDER BY s.product_id, s.warehouse_id FOR UPDATE OF s
+), verdict AS (
+  SELECT count(*) = cardinality($2::text[]) AND coalesce(bool_and(${fits.replaceAll('s.', 'l.')}), true) AS ok
+  FROM locked l JOIN w ON l.product_id = w.p AND l.warehouse_id = w.wh
+)
+UPDATE ${q}.stock_levels s SET reserved = ${reserved}, on_hand = ${onHand}
+FROM w, verdict WHERE verdict.ok AND s.tenant_id = $1 AND s.product_id = w.p AND s.warehouse_id = w.wh
+RETURNING s.product_id, s.warehouse_id, s.on_hand::text AS on_hand, s.reserved::text AS reserved`;
   const stockCols = 'on_hand::text AS on_hand, reserved::text AS reserved';
   const stockKey = 'tenant_id = $1 AND product_id = $2 AND warehouse_id = $3';
   const creditCols =
@@ -61,6 +74,15 @@ WHERE ${stockKey} AND on_hand - reserved >= $4::numeric RETURNING ${stockCols}`,
 WHERE ${stockKey} AND reserved >= $4::numeric RETURNING ${stockCols}`,
     stockIssue: `UPDATE ${q}.stock_levels SET on_hand = on_hand - $4::numeric, reserved = reserved - $4::numeric
 WHERE ${stockKey} AND reserved >= $4::numeric RETURNING ${stockCols}`,
+
+    // stock, all lines at once: lock the rows in key order, check every line on the locked
+    // rows, change them only if all fit. $2 products, $3 warehouses, $4 quantities (summed per
+    // product and warehouse by the caller).
+    stockReserveAll: batchStock('s.on_hand - s.reserved >= w.q', 's.reserved + w.q', 's.on_hand'),
+    stockReleaseAll: batchStock('s.reserved >= w.q', 's.reserved - w.q', 's.on_hand'),
+    stockIssueAll: batchStock('s.reserved >= w.q', 's.reserved - w.q', 's.on_hand - w.q'),
+    stockMany: `SELECT product_id, warehouse_id, ${stockCols} FROM ${q}.stock_levels
+WHERE tenant_id = $1 AND (product_id, warehouse_id) IN (SELECT * FROM unnest($2::text[], $3::text[]))`,
 
     // credit
     creditGet: `SELECT ${creditCols} FROM ${q}.credit_accounts WHERE tenant_id = $1 AND account_id = $2`,

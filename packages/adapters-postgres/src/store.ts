@@ -27,9 +27,11 @@ import {
   type OutboxMessage,
   type RecordQuery,
   type StockLevel,
+  type StockLine,
   type StockShortfall,
   type StoredRecord,
   type StorePort,
+  sumStockLines,
   type TenantId,
   TradecoreBug,
   type Transaction,
@@ -465,6 +467,49 @@ class PostgresTransaction implements Transaction {
       const [cur] = await q<StockRow>(sql.stockLevel, [t, p, w]);
       return { level: level(p, w, cur), requested: qty };
     };
+    const checkedAll = async (
+      text: string,
+      lines: readonly StockLine[],
+      fits: (l: StockLevel, q: Dec) => boolean,
+    ): Promise<StockLevel[] | StockShortfall> => {
+      const summed = sumStockLines(lines);
+      const args = [
+        t,
+        summed.map((l) => l.productId),
+        summed.map((l) => l.warehouseId),
+        summed.map((l) => l.qty.toFixed()),
+      ];
+      const rows = await q<StockRow & { product_id: string; warehouse_id: string }>(text, args);
+      if (rows.length === summed.length) {
+        const byKey = new Map(rows.map((r) => [`${r.product_id}\u0000${r.warehouse_id}`, r]));
+        return summed.map((l) =>
+          level(l.productId, l.warehouseId, byKey.get(`${l.productId}\u0000${l.warehouseId}`)),
+        );
+      }
+      // Refused: report a line that does not fit (against the current committed levels).
+      const now = await q<StockRow & { product_id: string; warehouse_id: string }>(
+        sql.stockMany,
+        args.slice(0, 3),
+      );
+      const byKey = new Map(now.map((r) => [`${r.product_id}\u0000${r.warehouse_id}`, r]));
+      for (const l of summed) {
+        const cur = level(
+          l.productId,
+          l.warehouseId,
+          byKey.get(`${l.productId}\u0000${l.warehouseId}`),
+        );
+        if (!fits(cur, l.qty)) return { level: cur, requested: l.qty };
+      }
+      const first = summed[0] as StockLine;
+      return {
+        level: level(
+          first.productId,
+          first.warehouseId,
+          byKey.get(`${first.productId}\u0000${first.warehouseId}`),
+        ),
+        requested: first.qty,
+      };
+    };
     this.stock = {
       level: async (p, w) => {
         const [r] = await q<StockRow>(sql.stockLevel, [t, p, w]);
@@ -474,6 +519,12 @@ class PostgresTransaction implements Transaction {
         const [r] = await q<StockRow>(sql.stockAdjust, [t, p, w, delta.toFixed()]);
         return level(p, w, r);
       },
+      reserveAll: (lines) =>
+        checkedAll(sql.stockReserveAll, lines, (l, q) => !l.onHand.minus(l.reserved).lessThan(q)),
+      releaseAll: (lines) =>
+        checkedAll(sql.stockReleaseAll, lines, (l, q) => !l.reserved.lessThan(q)),
+      issueReservedAll: (lines) =>
+        checkedAll(sql.stockIssueAll, lines, (l, q) => !l.reserved.lessThan(q)),
       reserve: (p, w, qty) => checked(sql.stockReserve, p, w, qty),
       release: (p, w, qty) => checked(sql.stockRelease, p, w, qty),
       issueReserved: (p, w, qty) => checked(sql.stockIssue, p, w, qty),

@@ -10,6 +10,7 @@
 import type { StoreHarness } from './harness';
 import { creditSuite } from './suites/credit';
 import { portSuite } from './suites/port';
+import { pricingSuite } from './suites/pricing';
 import { sliceSuite } from './suites/slice';
 
 export { fingerprint } from './fingerprint';
@@ -35,4 +36,5 @@ export function runConformanceSuite(h: StoreHarness): void {
   portSuite(h);
   sliceSuite(h);
   creditSuite(h);
+  pricingSuite(h);
 }

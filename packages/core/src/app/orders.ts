@@ -26,11 +26,11 @@ import { Quantity } from '../money/quantity';
 import type { RoundingMode } from '../money/rounding';
 import type { RatePort } from '../ports/rates';
 import { type CreditBucket, isStockShortfall, type StockLevel } from '../ports/store';
-import { type PriceList, priceListResolver } from '../pricing/price-list';
+import type { PriceList } from '../pricing/price-list';
 import { type Delivery, type Invoice, SALES_KINDS, type SalesOrder } from '../sales/documents';
 import type { InsufficientStockError } from '../sales/errors';
 import { deliveryMachine, invoiceMachine } from '../sales/machines';
-import { priceLines, transitionOrder } from '../sales/order';
+import { transitionOrder } from '../sales/order';
 import {
   accountPath,
   applyCreditStep,
@@ -41,6 +41,9 @@ import {
   markHeld,
   toAccountCurrency,
 } from './credit';
+import { checkFloorPrices } from './pricing';
+import { priceOrder } from './pricing-order';
+import { PricingRuntime } from './pricing-runtime';
 import type {
   draftSalesOrderInput,
   invoiceOrderInput,
@@ -53,6 +56,8 @@ import type { UnitOfWork } from './unit-of-work';
 export interface OrderSettings {
   /** Rounding mode of every amount (default half-up). */
   readonly rounding: RoundingMode;
+  /** The pricing runtime (book cache, cost port); default: a fresh one without a cache. */
+  readonly pricing?: PricingRuntime;
 }
 
 /** Drafts a sales order: prices every line from the price list and numbers the order. */
@@ -85,27 +90,18 @@ export async function draftSalesOrder(
   if (!w.ok) return w;
   const pl = await uow.require<PriceList>('price-list', input.priceListId, 'priceListId');
   if (!pl.ok) return pl;
-  const products = new Map<string, Product>();
-  for (const [i, l] of input.lines.entries()) {
-    if (products.has(l.productId)) continue;
-    const p = await uow.require<Product>(
-      MASTERDATA_KINDS.product,
-      l.productId,
-      `lines.${i}.productId`,
-    );
-    if (!p.ok) return p;
-    products.set(p.value.id, p.value);
-  }
-  const priced = priceLines({
-    lines: input.lines,
-    products,
-    resolver: priceListResolver(pl.value),
-    currency: pl.value.currency,
-    priceIncludesTax: pl.value.priceIncludesTax,
+  const priced = await priceOrder(uow, settings.pricing ?? new PricingRuntime(), {
+    customer,
+    priceList: pl.value,
+    currency: input.currency,
+    channel: input.channel,
+    departmentId: input.departmentId,
     taxRounding: input.taxRounding,
     rounding: settings.rounding,
+    lines: input.lines,
   });
   if (!priced.ok) return priced;
+  const { currency, priceIncludesTax, lines, net, tax, gross } = priced.value;
   const id = uow.newId(SALES_KINDS.order) as SalesOrderId;
   const order: SalesOrder = {
     id,
@@ -117,10 +113,13 @@ export async function draftSalesOrder(
     shipToId: shipTo.id as ShipToId,
     warehouseId: input.warehouseId as WarehouseId,
     priceListId: input.priceListId as PriceListId,
-    currency: pl.value.currency,
-    priceIncludesTax: pl.value.priceIncludesTax,
+    currency,
+    priceIncludesTax,
     taxRounding: input.taxRounding,
-    ...priced.value,
+    lines,
+    net,
+    tax,
+    gross,
     creditAccountId: null,
     creditAmount: null,
     creditBucket: null,
@@ -184,20 +183,32 @@ function shortfall(
   };
 }
 
-/** Reserves stock for every line; on a shortfall returns the typed error (the caller rolls back). */
+/** The order's lines as one batch stock operation (one round trip, however many lines). */
+function stockLines(order: SalesOrder) {
+  return order.lines.map((l) => ({
+    productId: l.productId,
+    warehouseId: order.warehouseId,
+    qty: l.stockQuantity.value,
+  }));
+}
+
+/** Reserves stock for every line, all or nothing; on a shortfall returns the typed error for a short line. */
 async function reserveStock(
   uow: UnitOfWork,
   order: SalesOrder,
 ): Promise<Result<true, InsufficientStockError>> {
-  for (const line of order.lines) {
-    const r = await uow.tx.stock.reserve(
-      line.productId,
-      order.warehouseId,
-      line.stockQuantity.value,
-    );
-    if (isStockShortfall(r)) return err(shortfall(order, line, r.level));
-    emitStock(uow, 'reserved', order, line, SALES_KINDS.order, order.id);
+  const r = await uow.tx.stock.reserveAll(stockLines(order));
+  if (isStockShortfall(r)) {
+    const line =
+      order.lines.find((l) => l.productId === r.level.productId) ??
+      (order.lines[0] as SalesOrder['lines'][number]);
+    const asked = order.lines
+      .filter((l) => l.productId === line.productId)
+      .reduce((q, l) => q.add(l.stockQuantity), Quantity.of(0, line.stockQuantity.unit));
+    return err(shortfall(order, { ...line, stockQuantity: asked }, r.level));
   }
+  for (const line of order.lines)
+    emitStock(uow, 'reserved', order, line, SALES_KINDS.order, order.id);
   return ok(true);
 }
 
@@ -273,20 +284,15 @@ export async function closeSalesOrder(uow: UnitOfWork, input: z.output<typeof or
 
 /** Releases a confirmed order's stock and its credit exposure in the `orders` bucket. */
 async function giveBackReservations(uow: UnitOfWork, order: SalesOrder) {
-  for (const line of order.lines) {
-    const r = await uow.tx.stock.release(
-      line.productId,
-      order.warehouseId,
-      line.stockQuantity.value,
+  const r = await uow.tx.stock.releaseAll(stockLines(order));
+  if (isStockShortfall(r)) {
+    throw new TradecoreBug(
+      'RESERVATION_MISSING',
+      `${order.id}: reserved stock of ${r.level.productId} is missing`,
     );
-    if (isStockShortfall(r)) {
-      throw new TradecoreBug(
-        'RESERVATION_MISSING',
-        `${order.id}: reserved stock of ${line.productId} is missing`,
-      );
-    }
-    emitStock(uow, 'released', order, line, SALES_KINDS.order, order.id);
   }
+  for (const line of order.lines)
+    emitStock(uow, 'released', order, line, SALES_KINDS.order, order.id);
   const released = await moveCredit(uow, order, 'orders', null);
   if (!released.ok)
     throw new TradecoreBug('CREDIT_STATE', `${order.id}: ${released.error.message}`);
@@ -310,6 +316,8 @@ async function checkAndReserve(
 ) {
   const t = transitionOrder(order, event);
   if (!t.ok) return t;
+  const floors = await checkFloorPrices(uow, order);
+  if (!floors.ok) return floors;
   const path = await accountPath(uow, order.billToId);
   const account = path?.[0];
   if (!path || !account) {
@@ -409,34 +417,13 @@ async function releaseHeld(
 ) {
   const t = transitionOrder(order, 'release');
   if (!t.ok) return t;
-  const taken: SalesOrder['lines'][number][] = [];
+  const stock = await reserveStock(uow, order);
+  if (!stock.ok) return stock;
   const giveBack = async () => {
-    for (const line of taken) {
-      const r = await uow.tx.stock.release(
-        line.productId,
-        order.warehouseId,
-        line.stockQuantity.value,
-      );
-      if (isStockShortfall(r)) {
-        throw new TradecoreBug(
-          'RESERVATION_MISSING',
-          `release of ${line.productId} for ${order.id} failed`,
-        );
-      }
-    }
+    const r = await uow.tx.stock.releaseAll(stockLines(order));
+    if (isStockShortfall(r))
+      throw new TradecoreBug('RESERVATION_MISSING', `release for ${order.id} failed`);
   };
-  for (const line of order.lines) {
-    const r = await uow.tx.stock.reserve(
-      line.productId,
-      order.warehouseId,
-      line.stockQuantity.value,
-    );
-    if (isStockShortfall(r)) {
-      await giveBack();
-      return err(shortfall(order, line, r.level));
-    }
-    taken.push(line);
-  }
   const accountId = order.creditAccountId ?? order.billToId;
   const amount = order.creditAmount ?? order.gross;
   const step = await applyCreditStep(
@@ -448,8 +435,6 @@ async function releaseHeld(
     await giveBack();
     return step;
   }
-  for (const line of order.lines)
-    emitStock(uow, 'reserved', order, line, SALES_KINDS.order, order.id);
   const holds = order.creditHolds.map((h, i) =>
     i === order.creditHolds.length - 1 ? { ...h, releasedAt: uow.now, releasedBy: by, reason } : h,
   );
@@ -588,6 +573,13 @@ export async function deliverSalesOrder(uow: UnitOfWork, input: z.output<typeof 
     SALES_KINDS.delivery,
     id,
   );
+  const issued = await uow.tx.stock.issueReservedAll(stockLines(order));
+  if (isStockShortfall(issued)) {
+    throw new TradecoreBug(
+      'RESERVATION_MISSING',
+      `deliver ${order.id}: reserved stock of ${issued.level.productId} is missing`,
+    );
+  }
   const lines = [];
   for (const line of order.lines) {
     const p = await uow.require<Product>(
@@ -596,16 +588,6 @@ export async function deliverSalesOrder(uow: UnitOfWork, input: z.output<typeof 
       `lines.${line.lineNo - 1}.productId`,
     );
     if (!p.ok) return p;
-    const r = await uow.tx.stock.issueReserved(
-      line.productId,
-      order.warehouseId,
-      line.stockQuantity.value,
-    );
-    if (isStockShortfall(r))
-      throw new TradecoreBug(
-        'RESERVATION_MISSING',
-        `deliver ${order.id}: reserved stock of ${line.productId} is missing`,
-      );
     const unitCost = p.value.standardCost;
     lines.push({
       lineNo: line.lineNo,

@@ -112,6 +112,16 @@ export interface StockShortfall {
   readonly requested: Dec;
 }
 
+/** One line of a batch stock operation. */
+export interface StockLine {
+  /** Product id. */
+  readonly productId: string;
+  /** Warehouse id. */
+  readonly warehouseId: string;
+  /** Quantity, > 0. */
+  readonly qty: Dec;
+}
+
 /** Stock levels with checked atomic changes. Quantities are positive decimals. */
 export interface StockOps {
   /** Current level; zero on-hand and zero reserved if the pair was never touched. */
@@ -135,6 +145,18 @@ export interface StockOps {
     warehouseId: string,
     qty: Dec,
   ): Promise<StockLevel | StockShortfall>;
+  /**
+   * **Atomic**, all or nothing: {@link StockOps.reserve} for every line at once (lines of the
+   * same product and warehouse are added up first). Either every line is reserved and the
+   * levels after are returned (one per distinct product and warehouse), or nothing changes and
+   * the shortfall of a line that does not fit is returned. One round trip whatever the number
+   * of lines.
+   */
+  reserveAll(lines: readonly StockLine[]): Promise<StockLevel[] | StockShortfall>;
+  /** **Atomic**, all or nothing: {@link StockOps.release} for every line. */
+  releaseAll(lines: readonly StockLine[]): Promise<StockLevel[] | StockShortfall>;
+  /** **Atomic**, all or nothing: {@link StockOps.issueReserved} for every line. */
+  issueReservedAll(lines: readonly StockLine[]): Promise<StockLevel[] | StockShortfall>;
 }
 
 /** Exposure buckets of a credit account, in the order money moves through them. */
@@ -418,8 +440,21 @@ export interface StorePort {
 }
 
 /** True when a stock result is a shortfall. */
-export function isStockShortfall(r: StockLevel | StockShortfall): r is StockShortfall {
-  return 'requested' in r;
+export function isStockShortfall(
+  r: StockLevel | readonly StockLevel[] | StockShortfall,
+): r is StockShortfall {
+  return !Array.isArray(r) && 'requested' in r;
+}
+
+/** Adds up batch lines per (product, warehouse), keeping the first-seen order. */
+export function sumStockLines(lines: readonly StockLine[]): StockLine[] {
+  const out = new Map<string, StockLine>();
+  for (const l of lines) {
+    const k = `${l.productId}\u0000${l.warehouseId}`;
+    const prev = out.get(k);
+    out.set(k, prev ? { ...prev, qty: prev.qty.plus(l.qty) } : l);
+  }
+  return [...out.values()];
 }
 
 /** True when a credit change was refused. */
