@@ -196,6 +196,7 @@ function stockLines(order: SalesOrder) {
 async function reserveStock(
   uow: UnitOfWork,
   order: SalesOrder,
+  emit = true,
 ): Promise<Result<true, InsufficientStockError>> {
   const r = await uow.tx.stock.reserveAll(stockLines(order));
   if (isStockShortfall(r)) {
@@ -207,8 +208,10 @@ async function reserveStock(
       .reduce((q, l) => q.add(l.stockQuantity), Quantity.of(0, line.stockQuantity.unit));
     return err(shortfall(order, { ...line, stockQuantity: asked }, r.level));
   }
-  for (const line of order.lines)
-    emitStock(uow, 'reserved', order, line, SALES_KINDS.order, order.id);
+  if (emit) {
+    for (const line of order.lines)
+      emitStock(uow, 'reserved', order, line, SALES_KINDS.order, order.id);
+  }
   return ok(true);
 }
 
@@ -417,7 +420,7 @@ async function releaseHeld(
 ) {
   const t = transitionOrder(order, 'release');
   if (!t.ok) return t;
-  const stock = await reserveStock(uow, order);
+  const stock = await reserveStock(uow, order, false);
   if (!stock.ok) return stock;
   const giveBack = async () => {
     const r = await uow.tx.stock.releaseAll(stockLines(order));
@@ -435,6 +438,8 @@ async function releaseHeld(
     await giveBack();
     return step;
   }
+  for (const line of order.lines)
+    emitStock(uow, 'reserved', order, line, SALES_KINDS.order, order.id);
   const holds = order.creditHolds.map((h, i) =>
     i === order.creditHolds.length - 1 ? { ...h, releasedAt: uow.now, releasedBy: by, reason } : h,
   );
