@@ -377,6 +377,10 @@ class MemoryTransaction implements Transaction {
         const k = key(t, settings.accountId);
         const row = s.credit.get(k);
         if (row) {
+          const moves = row.parentId !== settings.parentId || row.currency !== settings.currency;
+          if (moves && !(row.orders.isZero() && row.uninvoiced.isZero() && row.receivables.isZero())) {
+            return 'open-exposure';
+          }
           changeRow(row, { ...settings });
           return accountOf(row);
         }
@@ -386,11 +390,21 @@ class MemoryTransaction implements Transaction {
       },
       change: async (c: CreditChange): Promise<CreditAccount[] | CreditShortfall> => {
         live();
-        const rows = c.accountIds.map((id) => s.credit.get(key(t, id)));
-        const present = rows.filter((r): r is CreditRow => r !== undefined);
+        const present: CreditRow[] = [];
+        let cur = s.credit.get(key(t, c.accountId));
+        let missing = cur === undefined;
+        while (cur) {
+          if (present.includes(cur)) throw new TradecoreBug('CREDIT_CYCLE', `credit accounts form a cycle at ${cur.accountId}`);
+          present.push(cur);
+          if (cur.parentId === null) break;
+          const parent: CreditRow | undefined = s.credit.get(key(t, cur.parentId));
+          if (!parent) missing = true;
+          cur = parent;
+        }
         const refuse = () => ({ accounts: present.map(accountOf), requested: c.amount });
-        if (present.length !== rows.length) return refuse();
+        if (missing) return refuse();
         for (const r of present) {
+          if (r.currency !== c.currency) return refuse();
           if (c.from !== null && r[c.from].lessThan(c.amount)) return refuse();
           if (c.check) {
             if (r.frozen) return refuse();

@@ -39,6 +39,13 @@ RETURNING s.product_id, s.warehouse_id, s.on_hand::text AS on_hand, s.reserved::
   const stockKey = 'tenant_id = $1 AND product_id = $2 AND warehouse_id = $3';
   const creditCols =
     'account_id, parent_id, currency, credit_limit::text AS credit_limit, temporary::text AS temporary, temporary_until, deposit::text AS deposit, frozen, orders::text AS orders, uninvoiced::text AS uninvoiced, receivables::text AS receivables';
+  // The account ($2) and its ancestors, with their depth (1 = the account); stops at 64 levels.
+  const creditPathCte = `path AS (
+  SELECT account_id, parent_id, 1 AS depth FROM ${q}.credit_accounts WHERE tenant_id = $1 AND account_id = $2
+  UNION ALL
+  SELECT c.account_id, c.parent_id, path.depth + 1 FROM ${q}.credit_accounts c
+  JOIN path ON c.account_id = path.parent_id WHERE c.tenant_id = $1 AND path.depth < 64
+)`;
   const openCols =
     'item_id, account_id, source_kind, source_id, due_date, amount::text AS amount, residual::text AS residual';
   return {
@@ -87,24 +94,32 @@ WHERE tenant_id = $1 AND (product_id, warehouse_id) IN (SELECT * FROM unnest($2:
     // credit
     creditGet: `SELECT ${creditCols} FROM ${q}.credit_accounts WHERE tenant_id = $1 AND account_id = $2`,
     creditChildren: `SELECT ${creditCols} FROM ${q}.credit_accounts WHERE tenant_id = $1 AND parent_id = $2 ORDER BY account_id`,
-    creditMany: `SELECT ${creditCols} FROM ${q}.credit_accounts WHERE tenant_id = $1 AND account_id = ANY($2::text[]) ORDER BY account_id`,
     creditSave: `INSERT INTO ${q}.credit_accounts AS c
   (tenant_id, account_id, parent_id, currency, credit_limit, temporary, temporary_until, deposit, frozen)
 VALUES ($1, $2, $3, $4, $5::numeric, $6::numeric, $7, $8::numeric, $9)
 ON CONFLICT (tenant_id, account_id) DO UPDATE SET parent_id = excluded.parent_id, currency = excluded.currency,
   credit_limit = excluded.credit_limit, temporary = excluded.temporary, temporary_until = excluded.temporary_until,
   deposit = excluded.deposit, frozen = excluded.frozen
+WHERE (c.parent_id IS NOT DISTINCT FROM excluded.parent_id AND c.currency = excluded.currency)
+   OR (c.orders = 0 AND c.uninvoiced = 0 AND c.receivables = 0)
 RETURNING ${creditCols}`,
-    // One statement: lock every listed account (in id order, so concurrent changes never
-    // deadlock), check all of them on the locked rows, and move the amount only if all pass.
-    // $3 amount, $4 from bucket, $5 to bucket, $6 checked?, $7 counted buckets, $8 Δ of the
-    // counted exposure, $9 asOf.
-    creditChange: `WITH locked AS (
+    // The account and its ancestors, the account first.
+    creditPath: `WITH RECURSIVE ${creditPathCte}
+SELECT ${creditCols.replace(/(^|, )(\w+)/g, '$1a.$2')} FROM ${q}.credit_accounts a JOIN path p ON a.account_id = p.account_id
+WHERE a.tenant_id = $1 ORDER BY p.depth`,
+    // One statement: find the path (the account and its ancestors), lock it in id order (so
+    // concurrent changes never deadlock), check every account on the locked rows, and move the
+    // amount only if all pass. $3 amount, $4 from bucket, $5 to bucket, $6 checked?, $7 counted
+    // buckets, $8 Δ of the counted exposure, $9 asOf, $10 currency.
+    creditChange: `WITH RECURSIVE ${creditPathCte}, locked AS (
   SELECT * FROM ${q}.credit_accounts
-  WHERE tenant_id = $1 AND account_id = ANY($2::text[]) ORDER BY account_id FOR UPDATE
+  WHERE tenant_id = $1 AND account_id IN (SELECT account_id FROM path) ORDER BY account_id FOR UPDATE
 ), verdict AS (
-  SELECT count(*) = cardinality($2::text[]) AND coalesce(bool_and(
-    (CASE $4::text WHEN 'orders' THEN orders >= $3::numeric WHEN 'uninvoiced' THEN uninvoiced >= $3::numeric
+  SELECT (SELECT count(*) FROM path WHERE parent_id IS NULL) = 1
+    AND count(*) = (SELECT count(*) FROM path)
+    AND coalesce(bool_and(
+    currency = $10::text
+    AND (CASE $4::text WHEN 'orders' THEN orders >= $3::numeric WHEN 'uninvoiced' THEN uninvoiced >= $3::numeric
        WHEN 'receivables' THEN receivables >= $3::numeric ELSE true END)
     AND (NOT $6::boolean OR (NOT frozen AND (credit_limit IS NULL OR
       (CASE WHEN 'orders' = ANY($7::text[]) THEN orders ELSE 0 END
@@ -118,8 +133,8 @@ UPDATE ${q}.credit_accounts AS c SET
   orders = c.orders + CASE WHEN $5::text = 'orders' THEN $3::numeric ELSE 0 END - CASE WHEN $4::text = 'orders' THEN $3::numeric ELSE 0 END,
   uninvoiced = c.uninvoiced + CASE WHEN $5::text = 'uninvoiced' THEN $3::numeric ELSE 0 END - CASE WHEN $4::text = 'uninvoiced' THEN $3::numeric ELSE 0 END,
   receivables = c.receivables + CASE WHEN $5::text = 'receivables' THEN $3::numeric ELSE 0 END - CASE WHEN $4::text = 'receivables' THEN $3::numeric ELSE 0 END
-FROM verdict WHERE verdict.ok AND c.tenant_id = $1 AND c.account_id = ANY($2::text[])
-RETURNING ${creditCols.replace(/(^|, )(\w+)/g, '$1c.$2')}`,
+FROM verdict, path WHERE verdict.ok AND c.tenant_id = $1 AND c.account_id = path.account_id
+RETURNING ${creditCols.replace(/(^|, )(\w+)/g, '$1c.$2')}, path.depth`,
     openItemAdd: `INSERT INTO ${q}.open_items (tenant_id, item_id, account_id, source_kind, source_id, due_date, amount, residual)
 VALUES ($1, $2, $3, $4, $5, $6, $7::numeric, $7::numeric)`,
     openItemSettle: `UPDATE ${q}.open_items SET residual = residual - $3::numeric

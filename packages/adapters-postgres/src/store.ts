@@ -571,18 +571,16 @@ class PostgresTransaction implements Transaction {
           a.deposit.toFixed(),
           a.frozen,
         ]);
-        if (!r) throw new TradecoreBug('NO_ROW_RETURNED', 'credit upsert returned no row');
-        return account(r);
+        return r ? account(r) : 'open-exposure';
       },
       change: async (c: CreditChange): Promise<CreditAccount[] | CreditShortfall> => {
         const counted = c.check?.counted ?? [];
         const delta = (c.to !== null && counted.includes(c.to) ? c.amount : ZERO).minus(
           c.from !== null && counted.includes(c.from) ? c.amount : ZERO,
         );
-        const ids = [...new Set(c.accountIds)];
-        const rows = await q<CreditRow>(sql.creditChange, [
+        const rows = await q<CreditRow & { depth: number | string }>(sql.creditChange, [
           t,
-          ids,
+          c.accountId,
           c.amount.toFixed(),
           c.from,
           c.to,
@@ -590,9 +588,10 @@ class PostgresTransaction implements Transaction {
           counted,
           delta.toFixed(),
           c.check?.asOf ?? '',
+          c.currency,
         ]);
-        if (rows.length === ids.length) return rows.map(account);
-        const now = await q<CreditRow>(sql.creditMany, [t, ids]);
+        if (rows.length > 0) return rows.sort((x, y) => Number(x.depth) - Number(y.depth)).map(account);
+        const now = await q<CreditRow>(sql.creditPath, [t, c.accountId]);
         return { accounts: now.map(account), requested: c.amount };
       },
       addOpenItem: async (item) => {

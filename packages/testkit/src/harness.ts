@@ -82,7 +82,7 @@ export async function openAccount(
   parentId: string | null = null,
 ) {
   const cur = await tx.credit.account(id);
-  return tx.credit.save({
+  const saved = await tx.credit.save({
     accountId: id,
     parentId,
     currency,
@@ -92,17 +92,20 @@ export async function openAccount(
     deposit: cur?.deposit ?? new Dec(0),
     frozen: cur?.frozen ?? false,
   });
+  if (saved === 'open-exposure') throw new Error(`openAccount: ${id} has open exposure`);
+  return saved;
 }
 
-/** A checked confirmation-like step: new exposure into `orders`, every bucket counted. */
+/** A checked confirmation-like step (CNY): new exposure into `orders`, every bucket counted. */
 export function reserveCredit(
   tx: Tx,
-  ids: string | readonly string[],
+  accountId: string,
   amount: Dec,
   asOf = '2026-11-22T00:00:00.000Z',
 ) {
   return tx.credit.change({
-    accountIds: typeof ids === 'string' ? [ids] : ids,
+    accountId,
+    currency: 'CNY',
     amount,
     from: null,
     to: 'orders',
@@ -110,10 +113,11 @@ export function reserveCredit(
   });
 }
 
-/** An unchecked release of `orders` exposure. */
-export function releaseCredit(tx: Tx, ids: string | readonly string[], amount: Dec) {
+/** An unchecked release of `orders` exposure (CNY). */
+export function releaseCredit(tx: Tx, accountId: string, amount: Dec) {
   return tx.credit.change({
-    accountIds: typeof ids === 'string' ? [ids] : ids,
+    accountId,
+    currency: 'CNY',
     amount,
     from: 'orders',
     to: null,

@@ -150,36 +150,58 @@ export interface CreditStep {
 }
 
 /**
- * Applies a step: decides it (pure), and if it may go on, moves the amount on the account and
- * all its groups through the store's atomic `change` — checked when the policy blocks, so no
- * concurrent step can slip past the limit between the decision and the write. `knownPath` is
- * the account path if the caller has just read it in this transaction.
+ * Applies a step in one atomic store operation on the account and every group above it —
+ * checked against the limits when the checkpoint's policy blocks, so no concurrent step can
+ * slip past a limit — and explains it with the pure `decideCredit` on the figures the store
+ * returns (no separate read). Overdue items are looked up first when the policy blocks on them.
+ * A credit account in another currency than the step's amount is a `CURRENCY_MISMATCH` naming
+ * the account's currency (the caller converts and tries again).
  */
 export async function applyCreditStep(
   uow: UnitOfWork,
   step: CreditStep,
   policy: CreditPolicy,
-  knownPath?: CreditAccount[],
-): Promise<Result<CreditDecision | null, CreditBlockedError | CreditAccountMissingError>> {
-  const path = knownPath ?? (await accountPath(uow, step.accountId));
-  if (!path) {
-    return err({
-      code: 'CREDIT_ACCOUNT_MISSING',
-      message: `customer ${step.accountId} has no credit account; set a credit limit first`,
-      customerId: step.accountId,
-    });
-  }
-  if (step.amount.isZero()) return ok(null);
-  const ids = path.map((a) => a.accountId);
-  if (step.checkpoint === null) {
-    const r = await uow.tx.credit.change({
-      accountIds: ids,
+): Promise<
+  Result<
+    CreditDecision | null,
+    CreditBlockedError | CreditAccountMissingError | CurrencyMismatchError
+  >
+> {
+  const missing = (): CreditAccountMissingError => ({
+    code: 'CREDIT_ACCOUNT_MISSING',
+    message: `customer ${step.accountId} has no credit account; set a credit limit first`,
+    customerId: step.accountId,
+  });
+  const mismatch = (currency: string): CurrencyMismatchError => ({
+    code: 'CURRENCY_MISMATCH',
+    message: `the credit account of ${step.accountId} is in ${currency}, the amount in ${step.amount.currency.code}`,
+    expected: currency,
+    actual: step.amount.currency.code,
+  });
+  const change = (checked: boolean) =>
+    uow.tx.credit.change({
+      accountId: step.accountId,
+      currency: step.amount.currency.code,
       amount: step.amount.amount,
       from: step.from,
       to: step.to,
-      check: null,
+      check:
+        checked && step.checkpoint !== null
+          ? { counted: policy[step.checkpoint].counted, asOf: uow.now }
+          : null,
     });
+  const refused = (accounts: readonly CreditAccount[]) => {
+    const first = accounts[0];
+    if (!first) return missing();
+    const other = accounts.find((a) => a.currency !== step.amount.currency.code);
+    return other ? mismatch(other.currency) : undefined;
+  };
+  if (step.checkpoint === null) {
+    if (step.amount.isZero()) return ok(null);
+    const r = await change(false);
     if (isCreditShortfall(r)) {
+      const why = refused(r.accounts);
+      if (why) return err(why);
       throw new TradecoreBug(
         'CREDIT_BUCKET_SHORT',
         `${step.from} of ${step.accountId} holds less than ${step.amount}`,
@@ -201,26 +223,34 @@ export async function applyCreditStep(
       overdue,
       warnAtUtilization: policy.warnAtUtilization,
     });
-  const decision = decide(path);
-  if (decision.outcome === 'block') return err(blocked(decision));
-  const checked = cp.mode === 'block';
-  const r = await uow.tx.credit.change({
-    accountIds: ids,
-    amount: step.amount.amount,
-    from: step.from,
-    to: step.to,
-    check: checked ? { counted: cp.counted, asOf: uow.now } : null,
-  });
+  if (overdue && overdue.summary.count > 0 && cp.mode !== 'off') {
+    const path = await accountPath(uow, step.accountId);
+    if (!path) return err(missing());
+    const d = decide(path);
+    if (d.outcome === 'block') return err(blocked(d));
+  }
+  const r = await change(cp.mode === 'block');
   if (isCreditShortfall(r)) {
+    const why = refused(r.accounts);
+    if (why) return err(why);
     const again = decide(r.accounts);
-    if (again.outcome !== 'block')
+    if (again.outcome !== 'block') {
       throw new TradecoreBug(
         'CREDIT_CHANGE_REFUSED',
         `the store refused a change that fits: ${describeCredit(again)}`,
       );
+    }
     return err(blocked(again));
   }
-  return ok(decision);
+  return ok(decide(r.map((a) => before(a, step))));
+}
+
+/** An account as it was before `step` moved its amount (to explain the step from its result). */
+function before(a: CreditAccount, step: CreditStep): CreditAccount {
+  const out = { ...a };
+  if (step.to !== null) out[step.to] = out[step.to].minus(step.amount.amount);
+  if (step.from !== null) out[step.from] = out[step.from].plus(step.amount.amount);
+  return out;
 }
 
 async function overdueFor(uow: UnitOfWork, step: CreditStep, policy: CreditPolicy) {
@@ -279,6 +309,24 @@ function exposureOf(a: CreditAccount): Dec {
   return CREDIT_BUCKETS.reduce((s, b) => s.plus(a[b]), ZERO);
 }
 
+/** Saves account settings; a parent or currency change under open exposure is a typed conflict. */
+async function saveAccount(
+  uow: UnitOfWork,
+  settings: CreditAccountSettings,
+): Promise<Result<CreditAccount, CreditGroupError>> {
+  const r = await uow.tx.credit.save(settings);
+  if (r === 'open-exposure') {
+    return err(
+      groupConflict(
+        'accountId',
+        'open_exposure',
+        `${settings.accountId} has open exposure; its group or currency cannot change now`,
+      ),
+    );
+  }
+  return ok(r);
+}
+
 function groupConflict(
   field: string,
   rule: CreditGroupError['rule'],
@@ -295,7 +343,7 @@ async function requireAccount(
   uow: UnitOfWork,
   id: string,
   field: string,
-): Promise<Result<CreditAccount, NotFoundError>> {
+): Promise<Result<CreditAccount, NotFoundError | CreditGroupError>> {
   const a = await uow.tx.credit.account(id);
   return a
     ? ok(a)
@@ -312,7 +360,7 @@ async function requireAccount(
 export async function setCreditLimit(
   uow: UnitOfWork,
   input: z.output<typeof setCreditLimitInput>,
-): Promise<Result<CreditAccount, NotFoundError | ValidationError>> {
+): Promise<Result<CreditAccount, NotFoundError | ValidationError | CreditGroupError>> {
   const c = await requireCustomer(uow, input.customerId, 'customerId');
   if (!c.ok) return c;
   const current = await uow.tx.credit.account(input.customerId);
@@ -337,13 +385,14 @@ export async function setCreditLimit(
   const settings = current
     ? { ...settingsOf(current), currency, limit: input.limit.amount }
     : fresh(input.customerId, currency, input.limit.amount, null);
-  const account = await uow.tx.credit.save(settings);
+  const account = await saveAccount(uow, settings);
+  if (!account.ok) return account;
   uow.emit('masterdata.saved', {
     kind: 'credit-account',
     id: input.customerId,
     change: current ? 'updated' : 'created',
   });
-  return ok(account);
+  return account;
 }
 
 /** Creates or updates a group account (a pooled limit), optionally inside a parent group. */
@@ -382,13 +431,14 @@ export async function defineCreditGroup(
   const settings = current
     ? { ...settingsOf(current), currency, limit: input.limit.amount, parentId }
     : fresh(input.groupId, currency, input.limit.amount, parentId);
-  const account = await uow.tx.credit.save(settings);
+  const account = await saveAccount(uow, settings);
+  if (!account.ok) return account;
   uow.emit('masterdata.saved', {
     kind: 'credit-group',
     id: input.groupId,
     change: current ? 'updated' : 'created',
   });
-  return ok(account);
+  return account;
 }
 
 async function checkParent(
@@ -475,17 +525,18 @@ export async function assignCreditGroup(
         ),
       );
     }
-    const account = await uow.tx.credit.save({
+    const account = await saveAccount(uow, {
       ...settingsOf(current),
       parentId: null,
       limit: input.subLimit === undefined ? current.limit : (input.subLimit?.amount ?? null),
     });
+    if (!account.ok) return account;
     uow.emit('masterdata.saved', {
       kind: 'credit-account',
       id: input.customerId,
       change: 'updated',
     });
-    return ok(account);
+    return account;
   }
   const group = await uow.tx.credit.account(input.groupId);
   if (!group)
@@ -513,20 +564,23 @@ export async function assignCreditGroup(
   const settings = current
     ? { ...settingsOf(current), parentId: input.groupId, limit: subLimit }
     : fresh(input.customerId, group.currency, subLimit, input.groupId);
-  const account = await uow.tx.credit.save(settings);
+  const account = await saveAccount(uow, settings);
+  if (!account.ok) return account;
   uow.emit('masterdata.saved', {
     kind: 'credit-account',
     id: input.customerId,
     change: current ? 'updated' : 'created',
   });
-  return ok(account);
+  return account;
 }
 
 /** Grants a temporary increase (临时额度) until an instant that must lie in the future. */
 export async function grantTemporaryCredit(
   uow: UnitOfWork,
   input: z.output<typeof grantTemporaryCreditInput>,
-): Promise<Result<CreditAccount, NotFoundError | ValidationError | CurrencyMismatchError>> {
+): Promise<
+  Result<CreditAccount, NotFoundError | ValidationError | CurrencyMismatchError | CreditGroupError>
+> {
   const a = await requireAccount(uow, input.accountId, 'accountId');
   if (!a.ok) return a;
   if (input.until <= uow.now) {
@@ -545,20 +599,23 @@ export async function grantTemporaryCredit(
       field: 'amount.currency',
     });
   }
-  const account = await uow.tx.credit.save({
+  const account = await saveAccount(uow, {
     ...settingsOf(a.value),
     temporary: input.amount.amount,
     temporaryUntil: input.until,
   });
+  if (!account.ok) return account;
   uow.emit('masterdata.saved', { kind: 'credit-account', id: input.accountId, change: 'updated' });
-  return ok(account);
+  return account;
 }
 
 /** Adds a deposit or guarantee (保证金) to the capacity, or takes one back (negative `amount`, never below zero). */
 export async function recordCreditDeposit(
   uow: UnitOfWork,
   input: z.output<typeof creditDepositInput>,
-): Promise<Result<CreditAccount, NotFoundError | ValidationError | CurrencyMismatchError>> {
+): Promise<
+  Result<CreditAccount, NotFoundError | ValidationError | CurrencyMismatchError | CreditGroupError>
+> {
   const a = await requireAccount(uow, input.accountId, 'accountId');
   if (!a.ok) return a;
   if (input.amount.currency.code !== a.value.currency) {
@@ -584,21 +641,23 @@ export async function recordCreditDeposit(
       ],
     });
   }
-  const account = await uow.tx.credit.save({ ...settingsOf(a.value), deposit });
+  const account = await saveAccount(uow, { ...settingsOf(a.value), deposit });
+  if (!account.ok) return account;
   uow.emit('masterdata.saved', { kind: 'credit-account', id: input.accountId, change: 'updated' });
-  return ok(account);
+  return account;
 }
 
 /** Freezes or unfreezes an account. */
 export async function freezeCredit(
   uow: UnitOfWork,
   input: z.output<typeof freezeCreditInput>,
-): Promise<Result<CreditAccount, NotFoundError>> {
+): Promise<Result<CreditAccount, NotFoundError | CreditGroupError>> {
   const a = await requireAccount(uow, input.accountId, 'accountId');
   if (!a.ok) return a;
-  const account = await uow.tx.credit.save({ ...settingsOf(a.value), frozen: input.frozen });
+  const account = await saveAccount(uow, { ...settingsOf(a.value), frozen: input.frozen });
+  if (!account.ok) return account;
   uow.emit('masterdata.saved', { kind: 'credit-account', id: input.accountId, change: 'updated' });
-  return ok(account);
+  return account;
 }
 
 /** Replaces the tenant's credit policy. */

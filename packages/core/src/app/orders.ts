@@ -321,34 +321,26 @@ async function checkAndReserve(
   if (!t.ok) return t;
   const floors = await checkFloorPrices(uow, order);
   if (!floors.ok) return floors;
-  const path = await accountPath(uow, order.billToId);
-  const account = path?.[0];
-  if (!path || !account) {
-    return err<CreditAccountMissingError>({
-      code: 'CREDIT_ACCOUNT_MISSING',
-      message: `customer ${order.billToId} has no credit account; set a credit limit first`,
-      customerId: order.billToId,
-    });
-  }
-  const amount = toAccountCurrency(order.gross, account.currency, uow.now, deps.rates);
-  if (!amount.ok) return err({ ...amount.error, field: 'orderId' });
   const policy = await loadCreditPolicy(uow);
-  const credit = { creditAccountId: order.billToId, creditAmount: amount.value };
-  const step = await applyCreditStep(
-    uow,
-    {
-      accountId: order.billToId,
-      amount: amount.value,
-      from: null,
-      to: 'orders',
-      checkpoint: 'confirm',
-    },
-    policy,
-    path,
-  );
+  const attempt = (amount: Money) =>
+    applyCreditStep(
+      uow,
+      { accountId: order.billToId, amount, from: null, to: 'orders', checkpoint: 'confirm' },
+      policy,
+    );
+  // Most orders are in their credit account's currency: try that first; otherwise convert once,
+  // here, through the rate port, and store the converted amount on the order.
+  let amount = order.gross;
+  let step = await attempt(amount);
+  if (!step.ok && step.error.code === 'CURRENCY_MISMATCH') {
+    const converted = toAccountCurrency(order.gross, step.error.expected, uow.now, deps.rates);
+    if (!converted.ok) return err({ ...converted.error, field: 'orderId' });
+    amount = converted.value;
+    step = await attempt(amount);
+  }
+  const credit = { creditAccountId: order.billToId, creditAmount: amount };
   if (!step.ok) {
-    if (step.error.code === 'CREDIT_ACCOUNT_MISSING' || policy.onBlockedConfirm === 'reject')
-      return step;
+    if (!('decision' in step.error) || policy.onBlockedConfirm === 'reject') return step;
     const held = transitionOrder(order, 'hold', {
       ...credit,
       creditDecision: step.error.decision,
@@ -377,10 +369,10 @@ async function checkAndReserve(
     ...t.value.doc,
     ...credit,
     creditBucket: 'orders',
-    creditOutstanding: amount.value,
+    creditOutstanding: amount,
     creditDecision: step.value,
   };
-  emitCredit(uow, doc, amount.value, null, 'orders', SALES_KINDS.order, order.id);
+  emitCredit(uow, doc, amount, null, 'orders', SALES_KINDS.order, order.id);
   const saved = await uow.save(SALES_KINDS.order, doc);
   if (!saved.ok) return saved;
   uow.emit('document.transitioned', t.value.event);

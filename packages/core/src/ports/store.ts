@@ -203,10 +203,12 @@ export interface CreditCheck {
   readonly asOf: string;
 }
 
-/** One atomic change of exposure, applied to an account and its group accounts together. */
+/** One atomic change of exposure, applied to an account and every group above it together. */
 export interface CreditChange {
-  /** Every account to change (an account and all its ancestors). */
-  readonly accountIds: readonly string[];
+  /** The account; the change applies to it and to all its ancestors (its groups). */
+  readonly accountId: string;
+  /** The currency every one of those accounts must be in. */
+  readonly currency: string;
   /** The amount moved, > 0, in the accounts' currency. */
   readonly amount: Dec;
   /** Bucket the amount leaves (`null`: new exposure). */
@@ -217,9 +219,12 @@ export interface CreditChange {
   readonly check: CreditCheck | null;
 }
 
-/** A change that did not apply; nothing was changed. `accounts` is their state at the check. */
+/** A change that did not apply; nothing was changed. */
 export interface CreditShortfall {
-  /** The accounts as they were when the change was refused (missing ones are absent). */
+  /**
+   * The account and its ancestors as they were when the change was refused, the account first
+   * (empty if the account does not exist).
+   */
   readonly accounts: readonly CreditAccount[];
   /** The amount that was asked for. */
   readonly requested: Dec;
@@ -262,15 +267,21 @@ export interface CreditOps {
   account(accountId: string): Promise<CreditAccount | undefined>;
   /** The accounts whose parent is `parentId`, ordered by id. */
   children(parentId: string): Promise<CreditAccount[]>;
-  /** Creates an account (zero exposure) or replaces its settings, keeping its exposure. */
-  save(settings: CreditAccountSettings): Promise<CreditAccount>;
   /**
-   * **Atomic** change of every listed account, or of none. It applies if and only if, at that
-   * instant, every listed account exists, the `from` bucket of each holds at least `amount`,
-   * and — when `check` is given — each account is not frozen and, if it has a limit,
-   * `Σ counted buckets after the change ≤ limit + deposit + (temporary if asOf < temporaryUntil)`.
-   * Then `amount` leaves `from` and enters `to` on every listed account. Concurrent callers can
-   * never take an account past that capacity.
+   * Creates an account (zero exposure) or replaces its settings, keeping its exposure.
+   * **Atomic**: a save that would change the parent or the currency of an account with
+   * exposure in any bucket changes nothing and returns `open-exposure` (so exposure never moves
+   * between groups or currencies behind a concurrent step's back).
+   */
+  save(settings: CreditAccountSettings): Promise<CreditAccount | 'open-exposure'>;
+  /**
+   * **Atomic** change of the account and all its ancestors, or of none. It applies if and only
+   * if, at that instant, the account exists, every one of them is in `currency`, the `from`
+   * bucket of each holds at least `amount`, and — when `check` is given — each is not frozen
+   * and, if it has a limit, `Σ counted buckets after the change ≤ limit + deposit + (temporary
+   * if asOf < temporaryUntil)`. Then `amount` leaves `from` and enters `to` on each. Concurrent
+   * callers can never take an account past that capacity. Returns the accounts after the
+   * change, the account first, then its ancestors upwards.
    */
   change(change: CreditChange): Promise<CreditAccount[] | CreditShortfall>;
   /** Adds an open item (its residual starts at its amount). */

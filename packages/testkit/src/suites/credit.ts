@@ -702,7 +702,8 @@ export function creditSuite(h: StoreHarness): void {
           return false;
         await store.transaction(t, (tx) =>
           tx.credit.change({
-            accountIds: ['A', 'G'],
+            accountId: 'A',
+            currency: 'CNY',
             amount,
             from: null,
             to: 'orders',

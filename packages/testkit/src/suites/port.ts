@@ -341,6 +341,166 @@ export function portSuite(h: StoreHarness): void {
         });
       });
 
+      it('credit: a change applies to the account and every group above it, or to none', async () => {
+        const t = freshTenant('crdtree');
+        await store.transaction(t, async (tx) => {
+          await openAccount(tx, 'ROOT', 'CNY', d(100));
+          await openAccount(tx, 'MID', 'CNY', null, 'ROOT');
+          await openAccount(tx, 'LEAF', 'CNY', d(60), 'MID');
+          const r = await reserveCredit(tx, 'LEAF', d(50));
+          expect(
+            isCreditShortfall(r) ? null : r.map((a) => [a.accountId, a.orders.toFixed()]),
+          ).toEqual([
+            ['LEAF', '50'],
+            ['MID', '50'],
+            ['ROOT', '50'],
+          ]);
+          const sub = await reserveCredit(tx, 'LEAF', d(11)); // LEAF would be 61 > 60
+          expect(isCreditShortfall(sub) && sub.accounts.map((a) => a.accountId)).toEqual([
+            'LEAF',
+            'MID',
+            'ROOT',
+          ]);
+          await openAccount(tx, 'OTHER', 'CNY', null, 'ROOT');
+          expect(isCreditShortfall(await reserveCredit(tx, 'OTHER', d(51)))).toBe(true); // ROOT would be 101
+          expect(isCreditShortfall(await reserveCredit(tx, 'OTHER', d(50)))).toBe(false);
+          expect((await tx.credit.account('MID'))?.orders.toFixed()).toBe('50');
+          const usd = await tx.credit.change({
+            accountId: 'LEAF',
+            currency: 'USD',
+            amount: d(1),
+            from: null,
+            to: 'orders',
+            check: null,
+          });
+          expect(isCreditShortfall(usd) && usd.accounts[0]?.currency).toBe('CNY');
+          const missing = await tx.credit.change({
+            accountId: 'NOPE',
+            currency: 'CNY',
+            amount: d(1),
+            from: null,
+            to: 'orders',
+            check: null,
+          });
+          expect(isCreditShortfall(missing) && missing.accounts).toEqual([]);
+          const move = await tx.credit.save({
+            ...(await tx.credit.account('LEAF'))!,
+            parentId: 'ROOT',
+          });
+          expect(move).toBe('open-exposure');
+          expect((await tx.credit.account('LEAF'))?.parentId).toBe('MID');
+          const kids = await tx.credit.children('ROOT');
+          expect(kids.map((k) => k.accountId)).toEqual(['MID', 'OTHER']);
+        });
+      });
+
+      it('credit: temporary increases count until they expire, deposits add, frozen accounts refuse checked changes', async () => {
+        const t = freshTenant('crdcap');
+        await store.transaction(t, async (tx) => {
+          const base = await openAccount(tx, 'C', 'CNY', d(100));
+          const saved = await tx.credit.save({
+            ...base,
+            temporary: d(50),
+            temporaryUntil: '2026-11-23T00:00:00.000Z',
+            deposit: d(10),
+          });
+          expect(saved === 'open-exposure' ? null : saved.deposit.toFixed()).toBe('10');
+          expect(
+            isCreditShortfall(await reserveCredit(tx, 'C', d(160), '2026-11-22T23:59:59.999Z')),
+          ).toBe(false);
+          expect(isCreditShortfall(await releaseCredit(tx, 'C', d(160)))).toBe(false);
+          expect(
+            isCreditShortfall(await reserveCredit(tx, 'C', d(111), '2026-11-23T00:00:00.000Z')),
+          ).toBe(true);
+          expect(
+            isCreditShortfall(await reserveCredit(tx, 'C', d(110), '2026-11-23T00:00:00.000Z')),
+          ).toBe(false);
+          const frozen = await tx.credit.save({ ...(await tx.credit.account('C'))!, frozen: true });
+          expect(frozen === 'open-exposure' ? null : frozen.frozen).toBe(true);
+          expect(isCreditShortfall(await reserveCredit(tx, 'C', d(0.01)))).toBe(true);
+          expect(isCreditShortfall(await releaseCredit(tx, 'C', d(10)))).toBe(false);
+          const moved = await tx.credit.change({
+            accountId: 'C',
+            currency: 'CNY',
+            amount: d(100),
+            from: 'orders',
+            to: 'uninvoiced',
+            check: null,
+          });
+          expect(
+            isCreditShortfall(moved)
+              ? null
+              : [moved[0]?.orders.toFixed(), moved[0]?.uninvoiced.toFixed()],
+          ).toEqual(['0', '100']);
+          expect(
+            isCreditShortfall(
+              await tx.credit.change({
+                accountId: 'C',
+                currency: 'CNY',
+                amount: d(1),
+                from: 'orders',
+                to: null,
+                check: null,
+              }),
+            ),
+          ).toBe(true);
+        });
+      });
+
+      it('credit: open items settle conditionally and age by due date', async () => {
+        const t = freshTenant('oi');
+        await store.transaction(t, async (tx) => {
+          await tx.credit.addOpenItem({
+            itemId: 'i#1',
+            accountId: 'A',
+            sourceKind: 'invoice',
+            sourceId: 'i',
+            dueDate: '2026-12-01',
+            amount: d('30.00'),
+          });
+          await tx.credit.addOpenItem({
+            itemId: 'i#2',
+            accountId: 'A',
+            sourceKind: 'invoice',
+            sourceId: 'i',
+            dueDate: '2026-11-01',
+            amount: d('70.00'),
+          });
+          await tx.credit.addOpenItem({
+            itemId: 'j#1',
+            accountId: 'B',
+            sourceKind: 'invoice',
+            sourceId: 'j',
+            dueDate: '2026-10-01',
+            amount: d('5.00'),
+          });
+          expect((await tx.credit.openItemsOf('invoice', 'i')).map((x) => x.itemId)).toEqual([
+            'i#2',
+            'i#1',
+          ]);
+          const od = await tx.credit.overdue(['A'], '2026-11-15');
+          expect([od.amount.toFixed(2), od.oldestDueDate, od.count]).toEqual([
+            '70.00',
+            '2026-11-01',
+            1,
+          ]);
+          const both = await tx.credit.overdue(['A', 'B'], '2027-01-01');
+          expect([both.amount.toFixed(2), both.oldestDueDate, both.count]).toEqual([
+            '105.00',
+            '2026-10-01',
+            3,
+          ]);
+          expect(await tx.credit.settleOpenItem('i#2', d('70.01'))).toBeUndefined();
+          expect((await tx.credit.settleOpenItem('i#2', d('70.00')))?.residual.toFixed(2)).toBe(
+            '0.00',
+          );
+          expect((await tx.credit.openItemsOf('invoice', 'i')).map((x) => x.itemId)).toEqual([
+            'i#1',
+          ]);
+          expect((await tx.credit.overdue(['A'], '2026-11-15')).count).toBe(0);
+        });
+      });
+
       it(`stock: ${100 * scale} concurrent reservations never exceed on-hand`, async () => {
         const t = freshTenant('cstk');
         const onHand = d(500);
