@@ -309,10 +309,15 @@ function exposureOf(a: CreditAccount): Dec {
   return CREDIT_BUCKETS.reduce((s, b) => s.plus(a[b]), ZERO);
 }
 
-/** Saves account settings; a parent or currency change under open exposure is a typed conflict. */
+/**
+ * Saves account settings and announces it; a parent or currency change under open exposure is
+ * a typed conflict.
+ */
 async function saveAccount(
   uow: UnitOfWork,
   settings: CreditAccountSettings,
+  existed: boolean,
+  kind = 'credit-account',
 ): Promise<Result<CreditAccount, CreditGroupError>> {
   const r = await uow.tx.credit.save(settings);
   if (r === 'open-exposure') {
@@ -324,6 +329,11 @@ async function saveAccount(
       ),
     );
   }
+  uow.emit('masterdata.saved', {
+    kind,
+    id: settings.accountId,
+    change: existed ? 'updated' : 'created',
+  });
   return ok(r);
 }
 
@@ -385,14 +395,7 @@ export async function setCreditLimit(
   const settings = current
     ? { ...settingsOf(current), currency, limit: input.limit.amount }
     : fresh(input.customerId, currency, input.limit.amount, null);
-  const account = await saveAccount(uow, settings);
-  if (!account.ok) return account;
-  uow.emit('masterdata.saved', {
-    kind: 'credit-account',
-    id: input.customerId,
-    change: current ? 'updated' : 'created',
-  });
-  return account;
+  return saveAccount(uow, settings, current !== undefined);
 }
 
 /** Creates or updates a group account (a pooled limit), optionally inside a parent group. */
@@ -431,14 +434,7 @@ export async function defineCreditGroup(
   const settings = current
     ? { ...settingsOf(current), currency, limit: input.limit.amount, parentId }
     : fresh(input.groupId, currency, input.limit.amount, parentId);
-  const account = await saveAccount(uow, settings);
-  if (!account.ok) return account;
-  uow.emit('masterdata.saved', {
-    kind: 'credit-group',
-    id: input.groupId,
-    change: current ? 'updated' : 'created',
-  });
-  return account;
+  return saveAccount(uow, settings, current !== undefined, 'credit-group');
 }
 
 async function checkParent(
@@ -525,18 +521,15 @@ export async function assignCreditGroup(
         ),
       );
     }
-    const account = await saveAccount(uow, {
-      ...settingsOf(current),
-      parentId: null,
-      limit: input.subLimit === undefined ? current.limit : (input.subLimit?.amount ?? null),
-    });
-    if (!account.ok) return account;
-    uow.emit('masterdata.saved', {
-      kind: 'credit-account',
-      id: input.customerId,
-      change: 'updated',
-    });
-    return account;
+    return saveAccount(
+      uow,
+      {
+        ...settingsOf(current),
+        parentId: null,
+        limit: input.subLimit === undefined ? current.limit : (input.subLimit?.amount ?? null),
+      },
+      true,
+    );
   }
   const group = await uow.tx.credit.account(input.groupId);
   if (!group)
@@ -564,14 +557,7 @@ export async function assignCreditGroup(
   const settings = current
     ? { ...settingsOf(current), parentId: input.groupId, limit: subLimit }
     : fresh(input.customerId, group.currency, subLimit, input.groupId);
-  const account = await saveAccount(uow, settings);
-  if (!account.ok) return account;
-  uow.emit('masterdata.saved', {
-    kind: 'credit-account',
-    id: input.customerId,
-    change: current ? 'updated' : 'created',
-  });
-  return account;
+  return saveAccount(uow, settings, current !== undefined);
 }
 
 /** Grants a temporary increase (临时额度) until an instant that must lie in the future. */
@@ -599,14 +585,15 @@ export async function grantTemporaryCredit(
       field: 'amount.currency',
     });
   }
-  const account = await saveAccount(uow, {
-    ...settingsOf(a.value),
-    temporary: input.amount.amount,
-    temporaryUntil: input.until,
-  });
-  if (!account.ok) return account;
-  uow.emit('masterdata.saved', { kind: 'credit-account', id: input.accountId, change: 'updated' });
-  return account;
+  return saveAccount(
+    uow,
+    {
+      ...settingsOf(a.value),
+      temporary: input.amount.amount,
+      temporaryUntil: input.until,
+    },
+    true,
+  );
 }
 
 /** Adds a deposit or guarantee (保证金) to the capacity, or takes one back (negative `amount`, never below zero). */
@@ -641,10 +628,7 @@ export async function recordCreditDeposit(
       ],
     });
   }
-  const account = await saveAccount(uow, { ...settingsOf(a.value), deposit });
-  if (!account.ok) return account;
-  uow.emit('masterdata.saved', { kind: 'credit-account', id: input.accountId, change: 'updated' });
-  return account;
+  return saveAccount(uow, { ...settingsOf(a.value), deposit }, true);
 }
 
 /** Freezes or unfreezes an account. */
@@ -654,10 +638,7 @@ export async function freezeCredit(
 ): Promise<Result<CreditAccount, NotFoundError | CreditGroupError>> {
   const a = await requireAccount(uow, input.accountId, 'accountId');
   if (!a.ok) return a;
-  const account = await saveAccount(uow, { ...settingsOf(a.value), frozen: input.frozen });
-  if (!account.ok) return account;
-  uow.emit('masterdata.saved', { kind: 'credit-account', id: input.accountId, change: 'updated' });
-  return account;
+  return saveAccount(uow, { ...settingsOf(a.value), frozen: input.frozen }, true);
 }
 
 /** Replaces the tenant's credit policy. */
