@@ -378,7 +378,10 @@ class MemoryTransaction implements Transaction {
         const row = s.credit.get(k);
         if (row) {
           const moves = row.parentId !== settings.parentId || row.currency !== settings.currency;
-          if (moves && !(row.orders.isZero() && row.uninvoiced.isZero() && row.receivables.isZero())) {
+          if (
+            moves &&
+            !(row.orders.isZero() && row.uninvoiced.isZero() && row.receivables.isZero())
+          ) {
             return 'open-exposure';
           }
           changeRow(row, { ...settings });
@@ -394,7 +397,11 @@ class MemoryTransaction implements Transaction {
         let cur = s.credit.get(key(t, c.accountId));
         let missing = cur === undefined;
         while (cur) {
-          if (present.includes(cur)) throw new TradecoreBug('CREDIT_CYCLE', `credit accounts form a cycle at ${cur.accountId}`);
+          if (present.includes(cur))
+            throw new TradecoreBug(
+              'CREDIT_CYCLE',
+              `credit accounts form a cycle at ${cur.accountId}`,
+            );
           present.push(cur);
           if (cur.parentId === null) break;
           const parent: CreditRow | undefined = s.credit.get(key(t, cur.parentId));

@@ -590,7 +590,8 @@ class PostgresTransaction implements Transaction {
           c.check?.asOf ?? '',
           c.currency,
         ]);
-        if (rows.length > 0) return rows.sort((x, y) => Number(x.depth) - Number(y.depth)).map(account);
+        if (rows.length > 0)
+          return rows.sort((x, y) => Number(x.depth) - Number(y.depth)).map(account);
         const now = await q<CreditRow>(sql.creditPath, [t, c.accountId]);
         return { accounts: now.map(account), requested: c.amount };
       },

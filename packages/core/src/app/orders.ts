@@ -5,7 +5,6 @@
  * @module
  */
 import type { z } from 'zod';
-import type { CreditAccountMissingError } from '../credit/errors';
 import type { CreditPolicy } from '../credit/policy';
 import type {
   DeliveryId,

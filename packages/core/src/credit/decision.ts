@@ -203,23 +203,24 @@ export function decideCredit(input: CreditDecisionInput): CreditDecision {
   return { outcome, checkpoint: input.checkpoint, requested: amount, reasons, figures, asOf };
 }
 
+/** One reason as a short sentence. */
+export function describeReason(r: CreditReason): string {
+  switch (r.code) {
+    case 'LIMIT_EXCEEDED':
+      return `${r.accountId}: exposure after ${r.exposureAfter} exceeds capacity ${r.capacity} by ${r.exceededBy}`;
+    case 'ACCOUNT_FROZEN':
+      return `${r.accountId}: account frozen`;
+    case 'OVERDUE':
+      return `${r.amount} overdue by more than ${r.days} days (oldest due ${r.oldestDueDate})`;
+    case 'TEMPORARY_LIMIT_EXPIRED':
+      return `${r.accountId}: temporary limit of ${r.amount} expired at ${r.expiredAt}`;
+    case 'HIGH_UTILIZATION':
+      return `${r.accountId}: utilization ${r.utilization.times(100).toFixed(1)}%`;
+  }
+}
+
 /** A one-line summary of a decision's reasons, for messages. */
 export function describeCredit(d: CreditDecision): string {
   if (d.reasons.length === 0) return `credit ${d.outcome} at ${d.checkpoint}`;
-  return d.reasons
-    .map((r) => {
-      switch (r.code) {
-        case 'LIMIT_EXCEEDED':
-          return `${r.accountId}: exposure after ${r.exposureAfter} exceeds capacity ${r.capacity} by ${r.exceededBy}`;
-        case 'ACCOUNT_FROZEN':
-          return `${r.accountId}: account frozen`;
-        case 'OVERDUE':
-          return `${r.amount} overdue by more than ${r.days} days (oldest due ${r.oldestDueDate})`;
-        case 'TEMPORARY_LIMIT_EXPIRED':
-          return `${r.accountId}: temporary limit of ${r.amount} expired at ${r.expiredAt}`;
-        case 'HIGH_UTILIZATION':
-          return `${r.accountId}: utilization ${r.utilization.times(100).toFixed(1)}%`;
-      }
-    })
-    .join('; ');
+  return d.reasons.map(describeReason).join('; ');
 }
