@@ -86,6 +86,23 @@ export async function createPostgresStore(options: PostgresStoreOptions): Promis
 
 const ZERO = new Dec(0);
 
+/** How often a transaction aborted by a deadlock or a serialization failure is tried. */
+const MAX_TRANSIENT_ATTEMPTS = 5;
+
+/** A deadlock (40P01) or serialization failure (40001), directly or as a swallowed statement's cause. */
+function isTransient(e: unknown): boolean {
+  const code = (x: unknown) =>
+    typeof x === 'object' && x !== null ? (x as { code?: unknown }).code : undefined;
+  const c = code(e);
+  if (c === '40P01' || c === '40001') return true;
+  const cause =
+    typeof e === 'object' && e !== null
+      ? (e as { details?: { cause?: unknown } }).details?.cause
+      : undefined;
+  const cc = code(cause);
+  return cc === '40P01' || cc === '40001';
+}
+
 function toDec(v: unknown): Dec {
   return new Dec(String(v));
 }
@@ -196,6 +213,21 @@ export class PostgresStore implements StorePort {
   transaction<T>(tenantId: TenantId, work: (tx: Transaction) => Promise<T>): Promise<T> {
     this.assertUsable();
     return this.track(async () => {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.attempt(tenantId, work);
+        } catch (e) {
+          // PostgreSQL aborted the transaction to break a deadlock or a serialization conflict:
+          // nothing was committed, so the work runs again (the port allows it).
+          if (!isTransient(e) || attempt >= MAX_TRANSIENT_ATTEMPTS) throw e;
+          await new Promise((r) => setTimeout(r, attempt * 3));
+        }
+      }
+    });
+  }
+
+  private async attempt<T>(tenantId: TenantId, work: (tx: Transaction) => Promise<T>): Promise<T> {
+    {
       const value = await this.driver.transaction(
         async (ex) => {
           const tx = new PostgresTransaction(this.sql, ex, tenantId);
@@ -219,7 +251,7 @@ export class PostgresStore implements StorePort {
       );
       this.committed();
       return value;
-    });
+    }
   }
 
   /**

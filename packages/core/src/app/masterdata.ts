@@ -36,7 +36,17 @@ async function upsert(uow: UnitOfWork, kind: string, value: { id: string }) {
   return ok(value);
 }
 
-/** Creates or updates a customer. A `billToId` other than itself must exist. */
+/** The attributes among `keys` that `input` sets (optional master-data fields). */
+function optionalAttributes<T extends object, K extends keyof T>(input: T, keys: readonly K[]) {
+  const out: Partial<Pick<T, K>> = {};
+  for (const k of keys) if (input[k] !== undefined) out[k] = input[k];
+  return out;
+}
+
+/**
+ * Creates or updates a customer. A `billToId` or `headOfficeId` other than itself must exist;
+ * a head office equal to the customer itself is dropped (it is its own head office).
+ */
 export async function registerCustomer(
   uow: UnitOfWork,
   input: z.output<typeof registerCustomerInput>,
@@ -46,12 +56,24 @@ export async function registerCustomer(
     const billTo = await uow.require<Customer>(MASTERDATA_KINDS.customer, billToId, 'billToId');
     if (!billTo.ok) return billTo;
   }
+  if (input.headOfficeId !== undefined && input.headOfficeId !== input.id) {
+    const ho = await uow.require<Customer>(
+      MASTERDATA_KINDS.customer,
+      input.headOfficeId,
+      'headOfficeId',
+    );
+    if (!ho.ok) return ho;
+  }
   const customer: Customer = {
     id: input.id as CustomerId,
     tenantId: uow.tenantId,
     name: input.name,
     billToId,
     shipTo: input.shipTo.map((s) => ({ ...s, id: s.id as ShipToId })),
+    ...optionalAttributes(input, ['customerGroup', 'region', 'channel']),
+    ...(input.headOfficeId === undefined || input.headOfficeId === input.id
+      ? {}
+      : { headOfficeId: input.headOfficeId as CustomerId }),
   };
   return upsert(uow, MASTERDATA_KINDS.customer, customer);
 }
@@ -82,6 +104,7 @@ export async function registerProduct(
     conversions: input.conversions,
     taxRate: input.taxRate,
     standardCost: input.standardCost,
+    ...optionalAttributes(input, ['productGroup', 'brand']),
   };
   return upsert(uow, MASTERDATA_KINDS.product, product);
 }

@@ -286,15 +286,8 @@ export async function closeSalesOrder(uow: UnitOfWork, input: z.output<typeof or
 
 /** Releases a confirmed order's stock and its credit exposure in the `orders` bucket. */
 async function giveBackReservations(uow: UnitOfWork, order: SalesOrder) {
-  const r = await uow.tx.stock.releaseAll(stockLines(order));
-  if (isStockShortfall(r)) {
-    throw new TradecoreBug(
-      'RESERVATION_MISSING',
-      `${order.id}: reserved stock of ${r.level.productId} is missing`,
-    );
-  }
-  for (const line of order.lines)
-    emitStock(uow, 'released', order, line, SALES_KINDS.order, order.id);
+  // Credit before stock, the order confirmation takes them in, so concurrent confirmations and
+  // cancellations lock rows in one order.
   const released = await moveCredit(uow, order, 'orders', null);
   if (!released.ok)
     throw new TradecoreBug('CREDIT_STATE', `${order.id}: ${released.error.message}`);
@@ -307,6 +300,15 @@ async function giveBackReservations(uow: UnitOfWork, order: SalesOrder) {
     SALES_KINDS.order,
     order.id,
   );
+  const r = await uow.tx.stock.releaseAll(stockLines(order));
+  if (isStockShortfall(r)) {
+    throw new TradecoreBug(
+      'RESERVATION_MISSING',
+      `${order.id}: reserved stock of ${r.level.productId} is missing`,
+    );
+  }
+  for (const line of order.lines)
+    emitStock(uow, 'released', order, line, SALES_KINDS.order, order.id);
 }
 
 /** Confirm or reopen: check credit and reserve it with the stock, or hold, or reject. */

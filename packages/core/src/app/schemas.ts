@@ -27,6 +27,11 @@ export const registerCustomerInput = z.object({
   shipTo: z
     .array(z.object({ id: idSchema, name: nameSchema, address: z.string().max(500) }))
     .min(1, 'needs at least one ship-to party'),
+  customerGroup: idSchema.optional(),
+  region: idSchema.optional(),
+  channel: idSchema.optional(),
+  /** Must be an existing customer other than itself. */
+  headOfficeId: idSchema.optional(),
 });
 
 /** Input of `registerProduct`. */
@@ -47,6 +52,8 @@ export const registerProductInput = z.object({
     .default([]),
   taxRate: taxRateSchema,
   standardCost: moneySchema({ sign: 'nonnegative' }),
+  productGroup: idSchema.optional(),
+  brand: idSchema.optional(),
 });
 
 /** Input of `registerWarehouse`. */
@@ -108,12 +115,21 @@ export const draftSalesOrderInput = z.object({
   warehouseId: idSchema,
   priceListId: idSchema,
   taxRounding: z.union([z.literal('line'), z.literal('document')]).default('line'),
+  /** Order currency (default: the price list's; other currencies need a rate). */
+  currency: currencyCodeSchema.optional(),
+  /** Sales channel (default: the customer's), a pricing scope. */
+  channel: idSchema.optional(),
+  /** Selling department or store, a pricing scope. */
+  departmentId: idSchema.optional(),
   lines: z
     .array(
       z.object({
+        /** A product id, or a bundle id (then the quantity is in whole sets). */
         productId: idSchema,
         quantity: decimalSchema({ sign: 'positive', maxDecimals: 6 }),
         unit: unitSchema.optional(),
+        /** A price typed by hand, in the order currency (checked against floors at confirm). */
+        unitPrice: unitPriceSchema().optional(),
       }),
     )
     .min(1, 'an order needs at least one line')
@@ -287,3 +303,5 @@ export const invoiceOrderInput = z
       });
     }
   });
+
+export * from './pricing-schemas';

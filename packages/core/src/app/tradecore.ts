@@ -46,13 +46,7 @@ import {
   setCreditPolicy,
   toAccountCurrency,
 } from './credit';
-import {
-  receiveStock,
-  registerCustomer,
-  registerProduct,
-  registerWarehouse,
-  savePriceList,
-} from './masterdata';
+import { receiveStock, registerCustomer, registerProduct, registerWarehouse } from './masterdata';
 import {
   cancelSalesOrder,
   closeSalesOrder,
@@ -63,6 +57,8 @@ import {
   releaseCreditHold,
   reopenSalesOrder,
 } from './orders';
+import { pricingApi } from './pricing-api';
+import { type PricingOptions, PricingRuntime } from './pricing-runtime';
 import * as S from './schemas';
 import { UnitOfWork } from './unit-of-work';
 
@@ -86,6 +82,8 @@ export interface TradecoreOptions {
   readonly bus?: TradecoreBus;
   /** Exchange rates, for orders in another currency than their customer's credit account. */
   readonly rates?: RatePort;
+  /** Pricing: cost port, unit-price rounding, book cache size (rates come from `rates`). */
+  readonly pricing?: PricingOptions;
 }
 
 /** Stock of a product in a warehouse, in its stock unit. */
@@ -130,7 +128,8 @@ export function createTradecore(options: TradecoreOptions) {
       options.onSubscriberError ??
       ((error, event) => console.error(`tradecore: a subscriber of ${event.type} threw`, error)),
   };
-  const settings = { rounding: options.rounding ?? 'half-up' };
+  const pricing = new PricingRuntime(options.pricing, options.rates);
+  const settings = { rounding: options.rounding ?? 'half-up', pricing };
   const store = options.store;
 
   /** Runs a read-only query in one transaction of a validated tenant. */
@@ -178,8 +177,6 @@ export function createTradecore(options: TradecoreOptions) {
       S.registerWarehouseInput,
       registerWarehouse,
     ),
-    /** Creates or replaces a price list. */
-    savePriceList: defineCommand(ctx, 'savePriceList', S.savePriceListInput, savePriceList),
     /** Sets a customer's credit limit. */
     setCreditLimit: defineCommand(ctx, 'setCreditLimit', S.setCreditLimitInput, setCreditLimit),
     /** Receives goods into a warehouse. */
@@ -254,6 +251,9 @@ export function createTradecore(options: TradecoreOptions) {
       S.releaseCreditHoldInput,
       releaseCreditHold,
     ),
+
+    // ---- pricing ----
+    ...pricingApi(ctx, pricing, settings.rounding),
 
     // ---- queries ----
     /** A customer. */

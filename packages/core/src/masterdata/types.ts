@@ -31,6 +31,14 @@ export interface Customer {
   readonly billToId: CustomerId;
   /** Where its goods may be shipped. At least one. */
   readonly shipTo: readonly ShipToParty[];
+  /** Customer group (pricing scope), e.g. `dealer`. */
+  readonly customerGroup?: string;
+  /** Sales region (pricing scope, reporting), e.g. `east`. */
+  readonly region?: string;
+  /** Default sales channel (pricing scope), e.g. `retail`. */
+  readonly channel?: string;
+  /** Head office (客户总公司) of a subsidiary; absent = the customer is its own head office. */
+  readonly headOfficeId?: CustomerId;
 }
 
 /** A stocked product. */
@@ -53,6 +61,10 @@ export interface Product {
   readonly taxRate: Dec;
   /** Standard cost per stock unit (the cost seam until inventory valuation lands). */
   readonly standardCost: Money;
+  /** Product group (pricing scope), e.g. `pumps`. */
+  readonly productGroup?: string;
+  /** Brand (pricing scope). */
+  readonly brand?: string;
 }
 
 /** A warehouse. */

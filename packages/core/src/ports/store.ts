@@ -435,7 +435,11 @@ export interface Transaction {
 export interface StorePort {
   /** A short adapter name for messages and benchmarks, e.g. `memory`, `pglite`, `postgres`. */
   readonly name: string;
-  /** Runs `work` in one transaction for `tenantId`. */
+  /**
+   * Runs `work` in one transaction for `tenantId`. If the database aborts the transaction to
+   * break a deadlock or a serialization conflict, the adapter may run `work` again from the
+   * start (nothing of the aborted attempt is kept), so `work` must act only through `tx`.
+   */
   transaction<T>(tenantId: TenantId, work: (tx: Transaction) => Promise<T>): Promise<T>;
   /**
    * Relays committed, unpublished outbox entries (of every tenant), each transaction's entries

@@ -21,6 +21,7 @@ import type { Dec } from '../money/decimal';
 import type { Money } from '../money/money';
 import type { Quantity } from '../money/quantity';
 import type { CreditBucket } from '../ports/store';
+import type { PriceTrace } from '../pricing/trace';
 import type { DeliveryStatus, InvoiceStatus, OrderStatus, ReceiptStatus } from './machines';
 
 /** Tax rounding: per line, or once per document and tax rate. */
@@ -46,8 +47,11 @@ export interface SalesOrderLine {
   readonly tax: Money;
   /** Gross amount (net + tax). */
   readonly gross: Money;
-  /** Where the price came from (the pricing engine's trace plugs in here). */
-  readonly priceSource: { readonly kind: string; readonly priceListId: string };
+  /**
+   * Where the price came from: the compact trace the pricing engine stored with the locked
+   * price (list, rules applied, steps, floor, cost and margin at pricing time).
+   */
+  readonly priceSource: PriceTrace;
 }
 
 /** A sales order. */

@@ -153,5 +153,3 @@ export const taxRateSchema = decimalSchema({ sign: 'nonnegative', maxDecimals: 6
     params: { rule: 'tax_rate_range' },
   },
 );
-
-export { z };
