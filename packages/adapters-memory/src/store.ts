@@ -18,7 +18,6 @@ import {
   type JsonObject,
   type LedgerVoucher,
   type NewRecord,
-  type OpenItem,
   type OutboxMessage,
   type RecordQuery,
   type StockLevel,

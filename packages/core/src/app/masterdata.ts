@@ -6,20 +6,18 @@
  */
 
 import type { z } from 'zod';
-import type { CustomerId, PriceListId, ProductId, ShipToId, WarehouseId } from '../kernel/brand';
+import type { CustomerId, ProductId, ShipToId, WarehouseId } from '../kernel/brand';
 import type { NotFoundError, ValidationError } from '../kernel/errors';
 import { err, ok, type Result } from '../kernel/result';
 import type { Customer, Product, Warehouse } from '../masterdata/types';
 import { MASTERDATA_KINDS } from '../masterdata/types';
 import { Quantity } from '../money/quantity';
 import type { StockLevel } from '../ports/store';
-import type { PriceList } from '../pricing/price-list';
 import type {
   receiveStockInput,
   registerCustomerInput,
   registerProductInput,
   registerWarehouseInput,
-  savePriceListInput,
 } from './schemas';
 import type { UnitOfWork } from './unit-of-work';
 
@@ -116,27 +114,6 @@ export async function registerWarehouse(
 ) {
   const w: Warehouse = { id: input.id as WarehouseId, tenantId: uow.tenantId, name: input.name };
   return upsert(uow, MASTERDATA_KINDS.warehouse, w);
-}
-
-/** Creates or replaces a price list. Every product must exist. */
-export async function savePriceList(uow: UnitOfWork, input: z.output<typeof savePriceListInput>) {
-  for (const [i, e] of input.entries.entries()) {
-    const p = await uow.require<Product>(
-      MASTERDATA_KINDS.product,
-      e.productId,
-      `entries.${i}.productId`,
-    );
-    if (!p.ok) return p;
-  }
-  const list: PriceList = {
-    id: input.id as PriceListId,
-    tenantId: uow.tenantId,
-    name: input.name,
-    currency: input.currency,
-    priceIncludesTax: input.priceIncludesTax,
-    entries: input.entries.map((e) => ({ ...e, productId: e.productId as ProductId })),
-  };
-  return upsert(uow, 'price-list', list);
 }
 
 /** Receives goods into a warehouse (on-hand += qty) and posts Dr inventory / Cr GR clearing at standard cost. */

@@ -59,41 +59,6 @@ export const registerProductInput = z.object({
 /** Input of `registerWarehouse`. */
 export const registerWarehouseInput = z.object({ id: idSchema, name: nameSchema });
 
-/** Input of `savePriceList`. */
-export const savePriceListInput = z
-  .object({
-    id: idSchema,
-    name: nameSchema,
-    currency: currencyCodeSchema,
-    priceIncludesTax: z.boolean(),
-    entries: z.array(
-      z.object({ productId: idSchema, unit: unitSchema, unitPrice: unitPriceSchema() }),
-    ),
-  })
-  .superRefine((v, ctx) => {
-    const seen = new Set<string>();
-    v.entries.forEach((e, i) => {
-      if (e.unitPrice.currency.code !== v.currency) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['entries', i, 'unitPrice', 'currency'],
-          message: `must be the list currency ${v.currency}`,
-          params: { rule: 'currency_mismatch' },
-        });
-      }
-      const k = `${e.productId}/${e.unit}`;
-      if (seen.has(k)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['entries', i],
-          message: `duplicate price for ${e.productId} per ${e.unit}`,
-          params: { rule: 'duplicate_entry' },
-        });
-      }
-      seen.add(k);
-    });
-  });
-
 /** Input of `receiveStock`. */
 export const receiveStockInput = z.object({
   productId: idSchema,

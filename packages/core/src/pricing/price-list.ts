@@ -6,7 +6,6 @@
  * @module
  */
 import type { PriceListId, ProductId, TenantId } from '../kernel/brand';
-import { err, ok, type Result } from '../kernel/result';
 import type { Dec } from '../money/decimal';
 import type { Money } from '../money/money';
 import type { UnitRounding } from './model';
@@ -76,52 +75,4 @@ export interface PriceNotFoundError {
   readonly unit: string;
   readonly priceListId: string;
   readonly field?: string;
-}
-
-/** A resolved price with where it came from (the seam the pricing engine will fill with a full trace). */
-export interface ResolvedPrice {
-  /** Price per unit. */
-  readonly unitPrice: Money;
-  /** Whether it includes VAT. */
-  readonly priceIncludesTax: boolean;
-  /** Compact trace of the source. */
-  readonly source: { readonly kind: 'price-list'; readonly priceListId: string };
-}
-
-/** What a resolver is asked. */
-export interface PriceQuery {
-  /** Product. */
-  readonly productId: ProductId;
-  /** Unit of the order line. */
-  readonly unit: string;
-}
-
-/** Resolves the price of a line. The pricing engine will provide a richer implementation. */
-export interface PriceResolver {
-  /** Resolves one line. */
-  resolve(query: PriceQuery): Result<ResolvedPrice, PriceNotFoundError>;
-}
-
-/** The base resolver: the list's entry for (product, unit). */
-export function priceListResolver(list: PriceList): PriceResolver {
-  const index = new Map(list.entries.map((e) => [`${e.productId}\u0000${e.unit}`, e]));
-  return {
-    resolve(q) {
-      const e = index.get(`${q.productId}\u0000${q.unit}`);
-      if (!e) {
-        return err({
-          code: 'PRICE_NOT_FOUND',
-          message: `price list ${list.id} has no price for product ${q.productId} per ${q.unit}`,
-          productId: q.productId,
-          unit: q.unit,
-          priceListId: list.id,
-        });
-      }
-      return ok({
-        unitPrice: e.unitPrice,
-        priceIncludesTax: list.priceIncludesTax,
-        source: { kind: 'price-list', priceListId: list.id },
-      });
-    },
-  };
 }
