@@ -210,19 +210,7 @@ export async function applyCreditStep(
     return ok(null);
   }
   const cp = policy[step.checkpoint];
-  const overdue = await overdueFor(uow, step, policy);
-  const decide = (accounts: readonly CreditAccount[]) =>
-    decideCredit({
-      accounts,
-      amount: step.amount,
-      from: step.from,
-      to: step.to,
-      checkpoint: step.checkpoint as CreditCheckpoint,
-      policy: cp,
-      asOf: uow.now,
-      overdue,
-      warnAtUtilization: policy.warnAtUtilization,
-    });
+  const { overdue, decide } = await creditDecider(uow, step, policy);
   if (overdue && overdue.summary.count > 0 && cp.mode !== 'off') {
     const path = await accountPath(uow, step.accountId);
     if (!path) return err(missing());
@@ -251,6 +239,28 @@ function before(a: CreditAccount, step: CreditStep): CreditAccount {
   if (step.to !== null) out[step.to] = out[step.to].minus(step.amount.amount);
   if (step.from !== null) out[step.from] = out[step.from].plus(step.amount.amount);
   return out;
+}
+
+/**
+ * How a checked step is decided: the overdue summary the policy asks for (read once) and the
+ * pure decision for any state of the accounts. `applyCreditStep` and `explainCredit` share it.
+ */
+export async function creditDecider(uow: UnitOfWork, step: CreditStep, policy: CreditPolicy) {
+  const checkpoint = step.checkpoint ?? 'confirm';
+  const overdue = await overdueFor(uow, step, policy);
+  const decide = (accounts: readonly CreditAccount[]) =>
+    decideCredit({
+      accounts,
+      amount: step.amount,
+      from: step.from,
+      to: step.to,
+      checkpoint,
+      policy: policy[checkpoint],
+      asOf: uow.now,
+      overdue,
+      warnAtUtilization: policy.warnAtUtilization,
+    });
+  return { overdue, decide };
 }
 
 async function overdueFor(uow: UnitOfWork, step: CreditStep, policy: CreditPolicy) {

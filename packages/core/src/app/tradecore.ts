@@ -5,7 +5,7 @@
  * @module
  */
 import { type AccountMap, DEFAULT_ACCOUNTS } from '../accounting/voucher';
-import { type CreditDecision, decideCredit } from '../credit/decision';
+import type { CreditDecision } from '../credit/decision';
 import type { DomainEvent, TradecoreBus } from '../events';
 import type { TenantId } from '../kernel/brand';
 import type { Clock, IdGenerator } from '../kernel/clock';
@@ -34,8 +34,8 @@ import {
   accountPath,
   assignCreditGroup,
   type CreditStatus,
+  creditDecider,
   creditStatus,
-  dateOf,
   defineCreditGroup,
   freezeCredit,
   grantTemporaryCredit,
@@ -335,27 +335,14 @@ export function createTradecore(options: TradecoreOptions) {
         );
         if (!amount.ok) return undefined;
         const policy = await loadCreditPolicy(uow);
-        const overdue =
-          policy.overdueDays === null
-            ? undefined
-            : {
-                days: policy.overdueDays,
-                summary: await tx.credit.overdue(
-                  [order.billToId],
-                  dateOf(uow.now, -policy.overdueDays),
-                ),
-              };
-        return decideCredit({
-          accounts: path,
+        const step = {
+          accountId: order.billToId,
           amount: amount.value,
           from: null,
           to: 'orders',
           checkpoint: 'confirm',
-          policy: policy.confirm,
-          asOf: uow.now,
-          overdue,
-          warnAtUtilization: policy.warnAtUtilization,
-        });
+        } as const;
+        return (await creditDecider(uow, step, policy)).decide(path);
       }),
     /** Vouchers posted for a document. */
     vouchersFor: (tenantId: string, sourceKind: string, sourceId: string) =>
