@@ -194,7 +194,7 @@ try {
   const confirm = async () => {
     const id = pending[next++] as string;
     const res = await tc.confirmSalesOrder(T, { orderId: id });
-    if (!res.ok || res.value.status !== 'confirmed')
+    if (!res.ok || res.value.state !== 'confirmed')
       throw new Error(`confirm failed: ${JSON.stringify(res)}`);
   };
   let rawNext = 0;

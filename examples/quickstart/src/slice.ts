@@ -6,6 +6,8 @@ import {
   type AccountBalance,
   createTradecore,
   FixedClock,
+  invoiceResidual,
+  invoiceStatus,
   type Result,
   SequentialIds,
   type StorePort,
@@ -191,7 +193,7 @@ export async function runQuickstart(store: StorePort, print: (line: string) => v
   const so = must(await tc.getSalesOrder(T, order.id))!;
   const credit = must(await tc.creditAccount(T, 'hq-east'))!;
   print(
-    `  invoice ${inv.number} is ${inv.status}, residual ${inv.residual}; order ${so.number} is ${so.status}`,
+    `  invoice ${inv.number} is ${invoiceStatus(inv)}, residual ${invoiceResidual(inv)}; order ${so.number} is ${so.status}`,
   );
   print(
     `  receivable of hq-east: ${await receivable(tc, 'hq-east')}; credit exposure ${credit.exposure}, available ${credit.available}`,

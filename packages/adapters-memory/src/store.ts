@@ -7,11 +7,14 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import {
+  type AgingRow,
   AsyncMutex,
+  agingCutoffs,
   type CreditAccount,
   type CreditChange,
   type CreditShortfall,
   Dec,
+  type DueOpenItem,
   type IdempotencyClaim,
   type InsertOutcome,
   type Json,
@@ -38,6 +41,7 @@ import {
   indexVoucher,
   key,
   MemoryState,
+  type OpenItemRow,
   type StockRow,
 } from './state';
 
@@ -175,6 +179,19 @@ class MemoryTransaction implements Transaction {
       const old = m.get(k);
       m.set(k, v);
       undo.push(() => (had ? m.set(k, old as V) : m.delete(k)));
+    };
+    /** The open-item lists of some accounts of this tenant (each once), or of all of them. */
+    const openItemLists = (accountIds?: readonly string[]): [string, readonly OpenItemRow[]][] => {
+      if (accountIds !== undefined)
+        return [...new Set(accountIds)].map((id) => [
+          id,
+          s.openItemsByAccount.get(key(t, id)) ?? [],
+        ]);
+      const prefix = key(t, '');
+      const out: [string, readonly OpenItemRow[]][] = [];
+      for (const [k, list] of s.openItemsByAccount)
+        if (k.startsWith(prefix)) out.push([k.slice(prefix.length), list]);
+      return out;
     };
 
     this.records = {
@@ -472,6 +489,53 @@ class MemoryTransaction implements Transaction {
           }
         }
         return { amount, oldestDueDate: oldest, count };
+      },
+      aging: async (query) => {
+        live();
+        // cut[0] = asOf; bucket i holds due dates in [cut[i + 1], cut[i]); see agingCutoffs.
+        const cut = agingCutoffs(query.asOf, query.bounds);
+        const n = query.bounds.length;
+        const rows: AgingRow[] = [];
+        for (const [accountId, list] of openItemLists(query.accountIds)) {
+          let notDue = ZERO;
+          const buckets = Array.from({ length: n + 1 }, () => ZERO);
+          let total = ZERO;
+          let count = 0;
+          let oldest = '';
+          for (const row of list) {
+            if (!row.residual.greaterThan(0)) continue;
+            const due = row.dueDate;
+            if (due >= query.asOf) notDue = notDue.plus(row.residual);
+            else {
+              let i = 0;
+              while (i < n && due < (cut[i + 1] as string)) i++;
+              buckets[i] = (buckets[i] as Dec).plus(row.residual);
+            }
+            total = total.plus(row.residual);
+            count++;
+            if (oldest === '' || due < oldest) oldest = due;
+          }
+          if (count === 0) continue;
+          const currency = s.credit.get(key(t, accountId))?.currency ?? null;
+          rows.push({ accountId, currency, notDue, buckets, total, count, oldestDueDate: oldest });
+        }
+        return rows.sort((a, b) => (a.accountId < b.accountId ? -1 : 1));
+      },
+      dueItems: async (query) => {
+        live();
+        const out: DueOpenItem[] = [];
+        for (const [accountId, list] of openItemLists(query.accountIds)) {
+          const currency = s.credit.get(key(t, accountId))?.currency ?? null;
+          for (const row of list) {
+            if (row.residual.greaterThan(0) && row.dueDate <= query.through)
+              out.push({ ...row, currency });
+          }
+        }
+        return out
+          .sort((a, b) =>
+            a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : a.itemId < b.itemId ? -1 : 1,
+          )
+          .slice(0, Math.max(0, Math.floor(query.limit)));
       },
     };
 

@@ -147,9 +147,16 @@ CREATE INDEX open_items_due_idx ON open_items (tenant_id, account_id, due_date) 
 CREATE INDEX open_items_source_idx ON open_items (tenant_id, source_kind, source_id);
 `;
 
+// Receivable views: "what is due and overdue" walks the tenant's open items in due-date order
+// (credit.dueItems without accounts) and stops at its limit.
+const RECEIVABLE_VIEWS = `
+CREATE INDEX open_items_tenant_due_idx ON open_items (tenant_id, due_date, item_id) WHERE residual > 0;
+`;
+
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
   Object.freeze({ id: '0001_initial', sql: INITIAL }),
   Object.freeze({ id: '0002_credit_buckets', sql: CREDIT_BUCKETS }),
+  Object.freeze({ id: '0003_receivable_views', sql: RECEIVABLE_VIEWS }),
 ]);
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;

@@ -48,6 +48,48 @@ RETURNING s.product_id, s.warehouse_id, s.on_hand::text AS on_hand, s.reserved::
 )`;
   const openCols =
     'item_id, account_id, source_kind, source_id, due_date, amount::text AS amount, residual::text AS residual';
+  // Aging: one aggregate per account over the open items, by due date against the cut-offs
+  // ($2 = asOf = cut-off 0, $3 … = asOf − bound i; see core's agingCutoffs). The statement's
+  // shape depends only on the number of bounds, so each shape is built once and cached; every
+  // value is a parameter. $1 tenant; with `filtered`, the last parameter is the account ids.
+  const agingCache = new Map<string, string>();
+  const aging = (bounds: number, filtered: boolean): string => {
+    if (!Number.isSafeInteger(bounds) || bounds < 0 || bounds > 64) {
+      throw new RangeError(`aging: 0..64 bounds, got ${bounds}`);
+    }
+    const k = `${bounds}:${filtered}`;
+    const hit = agingCache.get(k);
+    if (hit !== undefined) return hit;
+    const cut = (i: number) => `$${i + 2}::text`;
+    const sums = [
+      `coalesce(sum(residual) FILTER (WHERE due_date >= ${cut(0)}), 0)::text AS not_due`,
+    ];
+    for (let i = 0; i < bounds; i++) {
+      sums.push(
+        `coalesce(sum(residual) FILTER (WHERE due_date < ${cut(i)} AND due_date >= ${cut(i + 1)}), 0)::text AS b${i}`,
+      );
+    }
+    sums.push(
+      `coalesce(sum(residual) FILTER (WHERE due_date < ${cut(bounds)}), 0)::text AS b${bounds}`,
+    );
+    const text = `SELECT o.*, a.currency FROM (
+  SELECT account_id, ${sums.join(',\n    ')},
+    sum(residual)::text AS total, count(*)::int AS n, min(due_date) AS oldest
+  FROM ${q}.open_items
+  WHERE tenant_id = $1 AND residual > 0${filtered ? ` AND account_id = ANY($${bounds + 3}::text[])` : ''}
+  GROUP BY account_id
+) o LEFT JOIN ${q}.credit_accounts a ON a.tenant_id = $1 AND a.account_id = o.account_id
+ORDER BY o.account_id`;
+    agingCache.set(k, text);
+    return text;
+  };
+  const dueItems = (filtered: boolean) => `SELECT ${openCols
+    .split(', ')
+    .map((c) => `o.${c}`)
+    .join(', ')}, a.currency
+FROM ${q}.open_items o LEFT JOIN ${q}.credit_accounts a ON a.tenant_id = o.tenant_id AND a.account_id = o.account_id
+WHERE o.tenant_id = $1 AND o.residual > 0 AND o.due_date <= $2::text${filtered ? ' AND o.account_id = ANY($4::text[])' : ''}
+ORDER BY o.due_date, o.item_id LIMIT $3`;
   return {
     // records
     recordGet: `SELECT version, number, data::text AS data FROM ${q}.records
@@ -143,6 +185,9 @@ WHERE tenant_id = $1 AND item_id = $2 AND residual >= $3::numeric RETURNING ${op
 WHERE tenant_id = $1 AND source_kind = $2 AND source_id = $3 AND residual > 0 ORDER BY due_date, item_id`,
     overdue: `SELECT coalesce(sum(residual), 0)::text AS amount, min(due_date) AS oldest, count(*)::int AS n
 FROM ${q}.open_items WHERE tenant_id = $1 AND account_id = ANY($2::text[]) AND residual > 0 AND due_date < $3`,
+    aging,
+    dueItemsAll: dueItems(false),
+    dueItemsOf: dueItems(true),
 
     // sequences
     sequenceNext: `INSERT INTO ${q}.sequences AS s (tenant_id, series, last_value) VALUES ($1, $2, 1)

@@ -10,11 +10,14 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   type AccountBalance,
+  type AgingRow,
   AsyncMutex,
+  agingCutoffs,
   type CreditAccount,
   type CreditChange,
   type CreditShortfall,
   Dec,
+  type DueOpenItem,
   type IdempotencyClaim,
   type InsertOutcome,
   type Json,
@@ -654,6 +657,46 @@ class PostgresTransaction implements Transaction {
           oldestDueDate: r?.oldest ?? null,
           count: Number(r?.n ?? 0),
         };
+      },
+      aging: async (query) => {
+        // $2 … are the due-date cut-offs: asOf, then asOf − each bound (see agingCutoffs).
+        const cutoffs = agingCutoffs(query.asOf, query.bounds);
+        const n = query.bounds.length;
+        const filtered = query.accountIds !== undefined;
+        const params: unknown[] = [t, ...cutoffs];
+        if (filtered) params.push([...new Set(query.accountIds)]);
+        const rows = await q<Record<string, string | number | null>>(
+          sql.aging(n, filtered),
+          params,
+        );
+        return rows.map(
+          (r): AgingRow => ({
+            accountId: String(r.account_id),
+            currency: r.currency === null || r.currency === undefined ? null : String(r.currency),
+            notDue: toDec(r.not_due),
+            buckets: Array.from({ length: n + 1 }, (_, i) => toDec(r[`b${i}`])),
+            total: toDec(r.total),
+            count: Number(r.n),
+            oldestDueDate: String(r.oldest),
+          }),
+        );
+      },
+      dueItems: async (query) => {
+        const limit = Math.max(0, Math.floor(query.limit));
+        const rows =
+          query.accountIds === undefined
+            ? await q<OpenItemRow & { currency: string | null }>(sql.dueItemsAll, [
+                t,
+                query.through,
+                limit,
+              ])
+            : await q<OpenItemRow & { currency: string | null }>(sql.dueItemsOf, [
+                t,
+                query.through,
+                limit,
+                [...new Set(query.accountIds)],
+              ]);
+        return rows.map((r): DueOpenItem => ({ ...openItem(r), currency: r.currency ?? null }));
       },
     };
 

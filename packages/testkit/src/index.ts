@@ -9,9 +9,11 @@
  */
 import type { StoreHarness } from './harness';
 import { creditSuite } from './suites/credit';
+import { o2cSuite } from './suites/o2c';
 import { portSuite } from './suites/port';
 import { pricingSuite } from './suites/pricing';
 import { sliceSuite } from './suites/slice';
+import { viewsSuite } from './suites/views';
 
 export { fingerprint } from './fingerprint';
 export { cents, seedSlice, tradecoreFor } from './fixtures';
@@ -29,12 +31,14 @@ export {
 } from './harness';
 export { type AllocationRun, allocationViolations } from './invariants';
 export { runSliceModel } from './suites/model';
-export { creditSuite, portSuite, sliceSuite };
+export { creditSuite, portSuite, sliceSuite, viewsSuite };
 
-/** Registers the whole conformance suite (port, slice, credit) for one adapter. */
+/** Registers the whole conformance suite (every suite of this package) for one adapter. */
 export function runConformanceSuite(h: StoreHarness): void {
   portSuite(h);
   sliceSuite(h);
   creditSuite(h);
+  o2cSuite(h);
   pricingSuite(h);
+  viewsSuite(h);
 }

@@ -27,6 +27,10 @@ export interface AccountMap {
   readonly advances: string;
   /** Goods received, not yet invoiced by the supplier (clearing for stock receipts). */
   readonly goodsReceivedClearing: string;
+  /** Sales returns and allowances, debited by credit notes (default: revenue itself). */
+  readonly salesReturns: string;
+  /** Small payment differences written off in settlements (财务费用). */
+  readonly settlementDifferences: string;
 }
 
 /** Default mapping to China's enterprise chart of accounts. */
@@ -39,6 +43,8 @@ export const DEFAULT_ACCOUNTS: AccountMap = {
   bank: '1002',
   advances: '2203',
   goodsReceivedClearing: '2202',
+  salesReturns: '6001',
+  settlementDifferences: '6603',
 };
 
 /** One side of a posting before it becomes a {@link LedgerLine}. */

@@ -1,15 +1,16 @@
 /**
- * Cash use cases of the first slice: record a receipt (held as an advance, 预收) and write it
- * off (核销) against an invoice.
+ * Cash use cases: receipts (advances, 预收款), settlements (核销) of receipts against invoices —
+ * many to many, across a head office's subsidiaries, with small differences written off — and
+ * refunds of credit balances.
  *
  * @module
  */
 import type { z } from 'zod';
-import type { CustomerId, InvoiceId, ReceiptId } from '../kernel/brand';
+import type { CustomerId, InvoiceId, ReceiptId, SalesOrderId } from '../kernel/brand';
 import { type CurrencyMismatchError, TradecoreBug } from '../kernel/errors';
-import { transition } from '../kernel/machine';
 import { err, ok } from '../kernel/result';
 import { type Customer, MASTERDATA_KINDS } from '../masterdata/types';
+import { allocate } from '../money/allocate';
 import { Money } from '../money/money';
 import {
   type Invoice,
@@ -18,31 +19,48 @@ import {
   type SalesOrder,
   type WriteOff,
 } from '../sales/documents';
-import type { OverAllocationError, PartyMismatchError } from '../sales/errors';
-import { invoiceMachine, receiptMachine } from '../sales/machines';
-import { transitionOrder } from '../sales/order';
-import { applyCreditStep, loadCreditPolicy } from './credit';
+import type {
+  DifferenceTooLargeError,
+  OverAllocationError,
+  OverRefundError,
+  PartyMismatchError,
+  SettlementUnbalancedError,
+} from '../sales/errors';
+import {
+  invoiceBuckets,
+  invoiceResidual,
+  invoiceStatus,
+  receiptStatus,
+  receiptUnallocated,
+} from '../sales/ledger';
+import { settleOpenItems } from './billing';
+import { loadSalesPolicy, syncExposureUnchecked } from './order-flow';
 import { autoReleaseHolds } from './orders';
-import type { recordReceiptInput, writeOffInput } from './schemas';
+import type { recordReceiptInput, refundInput, settleInput, writeOffInput } from './schemas';
 import type { UnitOfWork } from './unit-of-work';
 
-/** Records money received from a customer: Dr bank / Cr advances (the payer). */
+/** Records money received from a customer: Dr bank / Cr advances (the payer), optionally for an order. */
 export async function recordReceipt(uow: UnitOfWork, input: z.output<typeof recordReceiptInput>) {
   const c = await uow.require<Customer>(MASTERDATA_KINDS.customer, input.payerId, 'payerId');
   if (!c.ok) return c;
-  const recorded = transition(receiptMachine, 'draft', 'record');
-  if (!recorded.ok) return recorded;
+  if (input.orderId !== undefined) {
+    const o = await uow.require<SalesOrder>(SALES_KINDS.order, input.orderId, 'orderId');
+    if (!o.ok) return o;
+  }
   const id = uow.newId(SALES_KINDS.receipt) as ReceiptId;
+  const currency = input.amount.currency.code;
   const receipt: Receipt = {
     id,
     tenantId: uow.tenantId,
     number: await uow.nextNumber('RC'),
-    status: recorded.value.to,
+    source: 'bank',
     payerId: input.payerId as CustomerId,
+    orderId: (input.orderId ?? null) as SalesOrderId | null,
     amount: input.amount,
-    allocated: Money.zero(input.amount.currency),
-    unallocated: input.amount,
+    allocated: Money.zero(currency),
+    refunded: Money.zero(currency),
     allocations: [],
+    refunds: [],
     receivedAt: uow.now,
     reference: input.reference,
   };
@@ -58,199 +76,364 @@ export async function recordReceipt(uow: UnitOfWork, input: z.output<typeof reco
     ],
   );
   uow.transitioned(SALES_KINDS.receipt, receipt, {
-    from: 'draft',
+    from: null,
     event: 'record',
-    to: receipt.status,
+    to: 'unallocated',
   });
   return ok(receipt);
 }
 
-/**
- * Writes off (核销) part or all of a receipt against an invoice of the same party: Dr advances /
- * Cr receivable, frees the same amount of credit exposure, and completes the order when its
- * invoice is fully paid. Both documents are saved with their versions, so two concurrent
- * write-offs can never apply the same money twice.
- */
-export async function writeOff(uow: UnitOfWork, input: z.output<typeof writeOffInput>) {
-  const r = await uow.require<Receipt>(SALES_KINDS.receipt, input.receiptId, 'receiptId');
-  if (!r.ok) return r;
-  const i = await uow.require<Invoice>(SALES_KINDS.invoice, input.invoiceId, 'invoiceId');
-  if (!i.ok) return i;
-  const receipt = r.value;
-  const invoice = i.value;
-  if (receipt.payerId !== invoice.billToId) {
-    return err<PartyMismatchError>({
-      code: 'PARTY_MISMATCH',
-      message: `receiptId: receipt ${receipt.number} was paid by ${receipt.payerId}, invoice ${invoice.number} is billed to ${invoice.billToId}`,
-      field: 'receiptId',
-      expected: invoice.billToId,
-      actual: receipt.payerId,
-    });
-  }
-  for (const [field, m] of [
-    ['amount.currency', receipt.amount],
-    ['invoiceId', invoice.gross],
-  ] as const) {
-    if (m.currency.code !== input.amount.currency.code) {
-      return err<CurrencyMismatchError>({
-        code: 'CURRENCY_MISMATCH',
-        message: `${field}: ${input.amount.currency.code} does not match ${m.currency.code}`,
-        expected: m.currency.code,
-        actual: input.amount.currency.code,
-        field,
-      });
-    }
-  }
-  if (input.amount.greaterThan(receipt.unallocated) || input.amount.greaterThan(invoice.residual)) {
-    return err<OverAllocationError>({
-      code: 'OVER_ALLOCATION',
-      message: `amount: ${input.amount} exceeds the receipt's unallocated ${receipt.unallocated} or the invoice's residual ${invoice.residual}`,
-      field: 'amount',
-      requested: input.amount,
-      receiptUnallocated: receipt.unallocated,
-      invoiceResidual: invoice.residual,
-    });
-  }
-  const id = uow.newId(SALES_KINDS.writeOff);
-  const unallocated = receipt.unallocated.subtract(input.amount);
-  const residual = invoice.residual.subtract(input.amount);
-  const rt = transition(
-    receiptMachine,
-    receipt.status,
-    unallocated.isZero() ? 'allocate_full' : 'allocate_partial',
-  );
-  if (!rt.ok) return rt;
-  const it = transition(
-    invoiceMachine,
-    invoice.status,
-    residual.isZero() ? 'allocate_full' : 'allocate_partial',
-  );
-  if (!it.ok) return it;
-  const wo: WriteOff = {
-    id,
-    tenantId: uow.tenantId,
-    number: await uow.nextNumber('WO'),
-    receiptId: receipt.id,
-    invoiceId: invoice.id as InvoiceId,
-    partyId: invoice.billToId,
-    amount: input.amount,
-    postedAt: uow.now,
-  };
-  const created = await uow.create(SALES_KINDS.writeOff, wo);
-  if (!created.ok) return created;
-  const savedR = await uow.save(SALES_KINDS.receipt, {
-    ...receipt,
-    status: rt.value.to,
-    allocated: receipt.allocated.add(input.amount),
-    unallocated,
-    allocations: [
-      ...receipt.allocations,
-      { writeOffId: id, invoiceId: invoice.id, amount: input.amount },
-    ],
-  });
-  if (!savedR.ok) return savedR;
-  const savedI = await uow.save(SALES_KINDS.invoice, {
-    ...invoice,
-    status: it.value.to,
-    settled: invoice.settled.add(input.amount),
-    residual,
-  });
-  if (!savedI.ok) return savedI;
-  await uow.postVoucher(
-    SALES_KINDS.writeOff,
-    id,
-    `write-off ${wo.number}: ${receipt.number} → ${invoice.number}`,
-    [
-      { account: uow.accounts.advances, debit: input.amount, partyId: invoice.billToId },
-      { account: uow.accounts.receivable, credit: input.amount, partyId: invoice.billToId },
-    ],
-  );
-  uow.transitioned(SALES_KINDS.receipt, receipt, rt.value);
-  uow.transitioned(SALES_KINDS.invoice, invoice, it.value);
-  const o = await uow.require<SalesOrder>(SALES_KINDS.order, invoice.orderId, 'invoiceId');
-  if (!o.ok) return o;
-  const order = o.value;
-  const freed = await freeReceivable(uow, order, invoice, input.amount, residual, id);
-  const outstanding = (order.creditOutstanding as Money).subtract(freed);
-  const patch = {
-    creditOutstanding: outstanding,
-    creditBucket: outstanding.isZero() ? null : order.creditBucket,
-  };
-  if (residual.isZero()) {
-    const ot = transitionOrder(order, 'settle', patch);
-    if (!ot.ok) return ot;
-    const savedO = await uow.save(SALES_KINDS.order, ot.value.doc);
-    if (!savedO.ok) return savedO;
-    uow.emit('document.transitioned', ot.value.event);
-  } else {
-    const savedO = await uow.save(SALES_KINDS.order, { ...order, ...patch });
-    if (!savedO.ok) return savedO;
-  }
-  if (order.creditAccountId !== null && !freed.isZero())
-    await autoReleaseHolds(uow, order.creditAccountId);
-  return ok(wo);
+/** Whether `payerId` may pay an invoice billed to `billToId`: itself, or its head office. */
+async function mayPay(uow: UnitOfWork, payerId: string, billToId: string): Promise<boolean> {
+  if (payerId === billToId) return true;
+  const c = await uow.load<Customer>(MASTERDATA_KINDS.customer, billToId);
+  return c?.headOfficeId === payerId;
+}
+
+/** The outcome of a settlement. */
+export interface Settlement {
+  /** Settlement id (shared by its write-offs and its voucher). */
+  readonly id: string;
+  /** Write-offs, one per (receipt, invoice) pair and one per difference. */
+  readonly writeOffs: readonly WriteOff[];
+  /** Orders released from credit hold by the freed credit. */
+  readonly released: readonly string[];
 }
 
 /**
- * Frees the credit exposure a write-off pays: the same amount in the credit currency (or, for
- * an invoice in another currency, the matching share of the order's converted exposure — all of
- * what is left once the invoice is paid), settling the invoice's open items earliest due first.
- * Returns the amount freed, in the credit currency.
+ * Settles (核销) receipts against invoices, many to many: `Σ invoices = Σ receipts + difference`.
+ * Receipts are matched to invoices in the order given (first receipt to first invoice…); a short
+ * payment up to the policy's small-difference limit is written off with its reason against the
+ * last invoices. Each receipt's payer must be each invoice's bill-to party or its head office.
+ * Posts Dr advances / Cr receivable (and Dr settlement differences / Cr receivable), frees the
+ * paid exposure and releases held orders that now fit. Every document is saved with its version,
+ * so concurrent settlements can never apply the same money twice.
  */
-async function freeReceivable(
-  uow: UnitOfWork,
-  order: SalesOrder,
-  invoice: Invoice,
-  paid: Money,
-  residualAfter: Money,
-  writeOffId: string,
-): Promise<Money> {
-  if (
-    order.creditAccountId === null ||
-    order.creditOutstanding === null ||
-    order.creditBucket !== 'receivables'
-  ) {
-    return Money.zero(paid.currency);
-  }
-  const outstanding = order.creditOutstanding;
-  const freed = residualAfter.isZero()
-    ? outstanding
-    : outstanding.currency.code === paid.currency.code
-      ? paid
-      : outstanding.multiply(paid.amount.dividedBy(invoice.residual.amount)).round('half-up');
-  let left = freed.amount;
-  for (const item of await uow.tx.credit.openItemsOf(SALES_KINDS.invoice, invoice.id)) {
-    if (!left.greaterThan(0)) break;
-    const take = left.lessThan(item.residual) ? left : item.residual;
-    if (!(await uow.tx.credit.settleOpenItem(item.itemId, take))) {
-      throw new TradecoreBug('OPEN_ITEM_SHORT', `open item ${item.itemId} holds less than ${take}`);
-    }
-    left = left.minus(take);
-  }
-  const policy = await loadCreditPolicy(uow);
-  const step = await applyCreditStep(
-    uow,
-    {
-      accountId: order.creditAccountId,
-      amount: freed,
-      from: 'receivables',
-      to: null,
-      checkpoint: null,
-    },
-    policy,
-  );
-  if (!step.ok)
-    throw new TradecoreBug(
-      'CREDIT_STATE',
-      `freeing ${freed} on ${order.creditAccountId} failed: ${step.error.message}`,
+export async function settle(uow: UnitOfWork, input: z.output<typeof settleInput>) {
+  const receipts: Receipt[] = [];
+  for (const [i, r] of input.receipts.entries()) {
+    const x = await uow.require<Receipt>(
+      SALES_KINDS.receipt,
+      r.receiptId,
+      `receipts.${i}.receiptId`,
     );
-  uow.emit('credit.changed', {
-    accountId: order.creditAccountId,
-    from: 'receivables',
-    to: null,
-    amount: freed,
-    sourceKind: SALES_KINDS.writeOff,
-    sourceId: writeOffId,
+    if (!x.ok) return x;
+    receipts.push(x.value);
+  }
+  const invoices: Invoice[] = [];
+  for (const [i, v] of input.invoices.entries()) {
+    const x = await uow.require<Invoice>(
+      SALES_KINDS.invoice,
+      v.invoiceId,
+      `invoices.${i}.invoiceId`,
+    );
+    if (!x.ok) return x;
+    invoices.push(x.value);
+  }
+  const currency = (invoices[0] as Invoice).currency;
+  const mismatch = (field: string, actual: string) =>
+    err<CurrencyMismatchError>({
+      code: 'CURRENCY_MISMATCH',
+      message: `${field}: ${actual} does not match the invoice currency ${currency}`,
+      expected: currency,
+      actual,
+      field,
+    });
+  for (const [i, r] of input.receipts.entries()) {
+    const rc = receipts[i] as Receipt;
+    if (r.amount.currency.code !== currency)
+      return mismatch(`receipts.${i}.amount.currency`, r.amount.currency.code);
+    if (rc.amount.currency.code !== currency)
+      return mismatch(`receipts.${i}.receiptId`, rc.amount.currency.code);
+  }
+  for (const [i, v] of input.invoices.entries()) {
+    if (v.amount.currency.code !== currency)
+      return mismatch(`invoices.${i}.amount.currency`, v.amount.currency.code);
+    if ((invoices[i] as Invoice).currency !== currency)
+      return mismatch(`invoices.${i}.invoiceId`, (invoices[i] as Invoice).currency);
+  }
+  const difference = input.difference?.amount ?? Money.zero(currency);
+  if (input.difference && difference.currency.code !== currency)
+    return mismatch('difference.amount.currency', difference.currency.code);
+  const paid = Money.sum(
+    input.receipts.map((r) => r.amount),
+    currency,
+  );
+  const applied = Money.sum(
+    input.invoices.map((v) => v.amount),
+    currency,
+  );
+  if (!paid.add(difference).equals(applied)) {
+    return err<SettlementUnbalancedError>({
+      code: 'SETTLEMENT_UNBALANCED',
+      message: `invoices: ${applied} applied to invoices ≠ ${paid} from receipts + ${difference} difference`,
+      field: 'invoices',
+      receipts: paid,
+      invoices: applied,
+      difference,
+    });
+  }
+  const policy = await loadSalesPolicy(uow);
+  if (difference.amount.greaterThan(policy.smallDifferenceLimit)) {
+    return err<DifferenceTooLargeError>({
+      code: 'DIFFERENCE_TOO_LARGE',
+      message: `difference.amount: ${difference} exceeds the ${policy.smallDifferenceLimit} a settlement may write off`,
+      field: 'difference.amount',
+      requested: difference,
+      limit: Money.of(policy.smallDifferenceLimit, currency),
+    });
+  }
+  // Amounts asked of each document (the same document may be listed twice).
+  const askedR = new Map<string, Money>();
+  for (const [i, r] of input.receipts.entries()) {
+    const rc = receipts[i] as Receipt;
+    const total = (askedR.get(rc.id) ?? Money.zero(currency)).add(r.amount);
+    askedR.set(rc.id, total);
+    if (total.greaterThan(receiptUnallocated(rc))) {
+      return err<OverAllocationError>({
+        code: 'OVER_ALLOCATION',
+        message: `receipts.${i}.amount: ${total} exceeds receipt ${rc.number}'s unallocated ${receiptUnallocated(rc)}`,
+        field: `receipts.${i}.amount`,
+        requested: total,
+        receiptUnallocated: receiptUnallocated(rc),
+        invoiceResidual: Money.zero(currency),
+      });
+    }
+  }
+  const askedI = new Map<string, Money>();
+  for (const [i, v] of input.invoices.entries()) {
+    const inv = invoices[i] as Invoice;
+    const total = (askedI.get(inv.id) ?? Money.zero(currency)).add(v.amount);
+    askedI.set(inv.id, total);
+    if (total.greaterThan(invoiceResidual(inv))) {
+      return err<OverAllocationError>({
+        code: 'OVER_ALLOCATION',
+        message: `invoices.${i}.amount: ${total} exceeds invoice ${inv.number}'s residual ${invoiceResidual(inv)}`,
+        field: `invoices.${i}.amount`,
+        requested: total,
+        receiptUnallocated: Money.zero(currency),
+        invoiceResidual: invoiceResidual(inv),
+      });
+    }
+  }
+  for (const [i, rc] of receipts.entries()) {
+    for (const [j, inv] of invoices.entries()) {
+      if (!(await mayPay(uow, rc.payerId, inv.billToId))) {
+        return err<PartyMismatchError>({
+          code: 'PARTY_MISMATCH',
+          message: `receipts.${i}.receiptId: receipt ${rc.number} was paid by ${rc.payerId}, which neither is nor is the head office of invoice ${inv.number}'s bill-to party ${inv.billToId} (invoices.${j})`,
+          field: `receipts.${i}.receiptId`,
+          expected: inv.billToId,
+          actual: rc.payerId,
+        });
+      }
+    }
+  }
+  // Match: money from receipts in order to invoices in order; the difference takes the tail.
+  const settlementId = uow.newId('settlement');
+  type Pair = { r: Receipt | null; inv: Invoice; amount: Money };
+  const pairs: Pair[] = [];
+  const rq = input.receipts.map((r, i) => ({ rc: receipts[i] as Receipt, left: r.amount }));
+  let ri = 0;
+  for (const [j, v] of input.invoices.entries()) {
+    const inv = invoices[j] as Invoice;
+    let need = v.amount;
+    while (need.isPositive() && ri < rq.length) {
+      const src = rq[ri] as { rc: Receipt; left: Money };
+      const take = Money.min(need, src.left);
+      if (take.isPositive()) pairs.push({ r: src.rc, inv, amount: take });
+      need = need.subtract(take);
+      src.left = src.left.subtract(take);
+      if (src.left.isZero()) ri++;
+    }
+    if (need.isPositive()) pairs.push({ r: null, inv, amount: need });
+  }
+  const writeOffs: WriteOff[] = [];
+  for (const p of pairs) {
+    writeOffs.push({
+      id: uow.newId(SALES_KINDS.writeOff),
+      tenantId: uow.tenantId,
+      number: await uow.nextNumber('WO'),
+      receiptId: p.r?.id ?? null,
+      invoiceId: p.inv.id as InvoiceId,
+      partyId: p.inv.billToId,
+      amount: p.amount,
+      kind: p.r ? 'allocation' : 'difference',
+      reason: p.r ? '' : (input.difference?.reason ?? ''),
+      settlementId,
+      postedAt: uow.now,
+    });
+  }
+  for (const w of writeOffs) {
+    const c = await uow.create(SALES_KINDS.writeOff, w);
+    if (!c.ok) return c;
+  }
+  // Receipts.
+  for (const rc of new Map(receipts.map((r) => [r.id, r])).values()) {
+    const mine = writeOffs.filter((w) => w.receiptId === rc.id);
+    const amount = Money.sum(
+      mine.map((w) => w.amount),
+      currency,
+    );
+    const after: Receipt = {
+      ...rc,
+      allocated: rc.allocated.add(amount),
+      allocations: [
+        ...rc.allocations,
+        ...mine.map((w) => ({ writeOffId: w.id, invoiceId: w.invoiceId, amount: w.amount })),
+      ],
+    };
+    const saved = await uow.save(SALES_KINDS.receipt, after);
+    if (!saved.ok) return saved;
+    uow.transitioned(SALES_KINDS.receipt, rc, {
+      from: receiptStatus(rc),
+      event: 'allocate',
+      to: receiptStatus(after),
+    });
+  }
+  // Invoices: settled amounts, freed exposure, open items, and the orders' paid shares.
+  const accounts = new Set<string>();
+  for (const inv of new Map(invoices.map((v) => [v.id, v])).values()) {
+    const amount = askedI.get(inv.id) as Money;
+    const after: Invoice = { ...inv, settled: inv.settled.add(amount) };
+    // Saved first: a concurrent settlement of the same invoice waits here and then conflicts,
+    // before it could free exposure a second time.
+    const saved = await uow.save(SALES_KINDS.invoice, after);
+    if (!saved.ok) return saved;
+    if (inv.credit !== null) {
+      await syncExposureUnchecked(uow, inv.credit, invoiceBuckets(inv), invoiceBuckets(after), {
+        kind: 'settlement',
+        id: settlementId,
+      });
+      const freed = invoiceBuckets(inv).receivables.minus(invoiceBuckets(after).receivables);
+      if (freed.greaterThan(0)) {
+        await settleOpenItems(uow, inv.id, freed);
+        accounts.add(inv.credit.accountId);
+      }
+    }
+    uow.transitioned(SALES_KINDS.invoice, inv, {
+      from: invoiceStatus(inv),
+      event: 'allocate',
+      to: invoiceStatus(after),
+    });
+    const paidOrders = await payOrders(uow, inv, amount);
+    if (!paidOrders.ok) return paidOrders;
+  }
+  // One voucher for the settlement.
+  const postings = [];
+  for (const w of writeOffs) {
+    postings.push(
+      w.kind === 'allocation'
+        ? {
+            account: uow.accounts.advances,
+            debit: w.amount,
+            partyId: (receipts.find((r) => r.id === w.receiptId) as Receipt).payerId,
+          }
+        : { account: uow.accounts.settlementDifferences, debit: w.amount },
+      { account: uow.accounts.receivable, credit: w.amount, partyId: w.partyId },
+    );
+  }
+  await uow.postVoucher(
+    'settlement',
+    settlementId,
+    `settlement ${writeOffs.map((w) => w.number).join(', ')}`,
+    postings,
+  );
+  const released: string[] = [];
+  for (const a of accounts) for (const o of await autoReleaseHolds(uow, a)) released.push(o.id);
+  return ok<Settlement>({ id: settlementId, writeOffs, released });
+}
+
+/** Adds each order's share of `amount` paid on an invoice (by its share of the invoice's gross). */
+async function payOrders(uow: UnitOfWork, inv: Invoice, amount: Money) {
+  const ids = inv.orderIds;
+  const weights = ids.map(
+    (id) =>
+      Money.sum(
+        inv.lines.filter((l) => l.orderId === id).map((l) => l.gross),
+        inv.currency,
+      ).amount,
+  );
+  const parts = weights.every((w) => w.isZero())
+    ? ids.map(() => amount)
+    : allocate(amount, weights);
+  for (const [k, id] of ids.entries()) {
+    const o = await uow.require<SalesOrder>(SALES_KINDS.order, id, 'invoiceId');
+    if (!o.ok) return o;
+    const saved = await uow.save(SALES_KINDS.order, {
+      ...o.value,
+      paid: o.value.paid.add(parts[k] as Money),
+    });
+    if (!saved.ok) return saved;
+  }
+  return ok(true);
+}
+
+/** Writes off (核销) part or all of one receipt against one invoice — a settlement of one pair. */
+export async function writeOff(uow: UnitOfWork, input: z.output<typeof writeOffInput>) {
+  const r = await settle(uow, {
+    receipts: [{ receiptId: input.receiptId, amount: input.amount }],
+    invoices: [{ invoiceId: input.invoiceId, amount: input.amount }],
   });
-  return freed;
+  if (!r.ok) {
+    // Name the single-pair input's fields.
+    const e = r.error as { field?: string };
+    if (typeof e.field === 'string') {
+      const field = e.field
+        .replace(/^receipts\.0\.receiptId$/, 'receiptId')
+        .replace(/^invoices\.0\.invoiceId$/, 'invoiceId')
+        .replace(/^(receipts|invoices)\.0\.amount/, 'amount');
+      return err({
+        ...r.error,
+        field,
+        message: r.error.message.replace(e.field, field),
+      } as typeof r.error);
+    }
+    return r;
+  }
+  const w = r.value.writeOffs[0];
+  if (!w) throw new TradecoreBug('SETTLEMENT_EMPTY', 'a one-pair settlement wrote nothing off');
+  return ok(w);
+}
+
+/** Refunds part of a receipt's unallocated money (an overpayment or a credit note's balance): Dr advances / Cr bank. */
+export async function refundReceipt(uow: UnitOfWork, input: z.output<typeof refundInput>) {
+  const r = await uow.require<Receipt>(SALES_KINDS.receipt, input.receiptId, 'receiptId');
+  if (!r.ok) return r;
+  const rc = r.value;
+  if (input.amount.currency.code !== rc.amount.currency.code) {
+    return err<CurrencyMismatchError>({
+      code: 'CURRENCY_MISMATCH',
+      message: `amount.currency: ${input.amount.currency.code} does not match the receipt's ${rc.amount.currency.code}`,
+      expected: rc.amount.currency.code,
+      actual: input.amount.currency.code,
+      field: 'amount.currency',
+    });
+  }
+  const open = receiptUnallocated(rc);
+  if (input.amount.greaterThan(open)) {
+    return err<OverRefundError>({
+      code: 'OVER_REFUND',
+      message: `amount: ${input.amount} exceeds receipt ${rc.number}'s unallocated ${open}`,
+      field: 'amount',
+      requested: input.amount,
+      unallocated: open,
+    });
+  }
+  const refundId = uow.newId('refund');
+  const after: Receipt = {
+    ...rc,
+    refunded: rc.refunded.add(input.amount),
+    refunds: [
+      ...rc.refunds,
+      { refundId, amount: input.amount, reference: input.reference, at: uow.now },
+    ],
+  };
+  const saved = await uow.save(SALES_KINDS.receipt, after);
+  if (!saved.ok) return saved;
+  await uow.postVoucher('refund', refundId, `refund of ${rc.number} ${input.reference}`.trim(), [
+    { account: uow.accounts.advances, debit: input.amount, partyId: rc.payerId },
+    { account: uow.accounts.bank, credit: input.amount },
+  ]);
+  return ok(after);
 }

@@ -1,53 +1,52 @@
 /**
- * Order use cases of the first slice: draft, confirm (credit + stock, atomically or neither),
- * cancel, deliver, invoice.
+ * Order use cases: draft, review and approve, confirm (credit + stock, atomically or neither),
+ * credit holds and their release, close / reopen, cancel.
  *
  * @module
  */
 import type { z } from 'zod';
 import type { CreditPolicy } from '../credit/policy';
-import type {
-  DeliveryId,
-  InvoiceId,
-  PriceListId,
-  SalesOrderId,
-  ShipToId,
-  WarehouseId,
-} from '../kernel/brand';
+import type { PriceListId, SalesOrderId, ShipToId, WarehouseId } from '../kernel/brand';
 import { type NotFoundError, TradecoreBug } from '../kernel/errors';
-import { transition } from '../kernel/machine';
-import { err, ok, type Result } from '../kernel/result';
-import { type Customer, MASTERDATA_KINDS, type Product, type Warehouse } from '../masterdata/types';
-import { allocate } from '../money/allocate';
+import { err, ok } from '../kernel/result';
+import { type Customer, MASTERDATA_KINDS, type Warehouse } from '../masterdata/types';
+import { CURRENCIES } from '../money/currency';
 import { Dec } from '../money/decimal';
 import { Money } from '../money/money';
-import { Quantity } from '../money/quantity';
 import type { RoundingMode } from '../money/rounding';
 import type { RatePort } from '../ports/rates';
-import { type CreditBucket, isStockShortfall, type StockLevel } from '../ports/store';
 import type { PriceList } from '../pricing/price-list';
-import { type Delivery, type Invoice, SALES_KINDS, type SalesOrder } from '../sales/documents';
-import type { InsufficientStockError } from '../sales/errors';
-import { deliveryMachine, invoiceMachine } from '../sales/machines';
-import { transitionOrder } from '../sales/order';
+import {
+  type CreditLink,
+  SALES_KINDS,
+  type SalesOrder,
+  type SalesOrderLine,
+} from '../sales/documents';
+import type {
+  ApprovalRequiredError,
+  OrderHasActivityError,
+  ReviewPendingError,
+} from '../sales/errors';
+import { orderBuckets } from '../sales/ledger';
+import { pendingReviews } from '../sales/policy';
 import {
   accountPath,
-  applyCreditStep,
   checkApprover,
-  dateOf,
   heldOrderIds,
   loadCreditPolicy,
   markHeld,
   toAccountCurrency,
 } from './credit';
+import { loadSalesPolicy, moveOrder, syncExposure, syncStock } from './order-flow';
 import { checkFloorPrices } from './pricing';
 import { priceOrder } from './pricing-order';
 import { PricingRuntime } from './pricing-runtime';
 import type {
+  approveSalesOrderInput,
   draftSalesOrderInput,
-  invoiceOrderInput,
   orderRefInput,
   releaseCreditHoldInput,
+  reviewSalesOrderInput,
 } from './schemas';
 import type { UnitOfWork } from './unit-of-work';
 
@@ -59,6 +58,14 @@ export interface OrderSettings {
   readonly pricing?: PricingRuntime;
 }
 
+/** Everything the order use cases need besides the unit of work. */
+export interface OrderDeps {
+  /** Exchange rates, for orders in another currency than their credit account. */
+  readonly rates?: RatePort | undefined;
+}
+
+const ZERO = new Dec(0);
+
 /** Drafts a sales order: prices every line from the price list and numbers the order. */
 export async function draftSalesOrder(
   uow: UnitOfWork,
@@ -68,18 +75,30 @@ export async function draftSalesOrder(
   const c = await uow.require<Customer>(MASTERDATA_KINDS.customer, input.customerId, 'customerId');
   if (!c.ok) return c;
   const customer = c.value;
-  const shipTo =
-    input.shipToId === undefined
-      ? customer.shipTo[0]
-      : customer.shipTo.find((s) => s.id === input.shipToId);
-  if (!shipTo) {
+  const shipToOf = (id: string | undefined, field: string) => {
+    const s = id === undefined ? customer.shipTo[0] : customer.shipTo.find((x) => x.id === id);
+    if (s) return ok(s.id as ShipToId);
     return err<NotFoundError>({
       code: 'NOT_FOUND',
-      message: `shipToId: customer ${customer.id} has no ship-to party ${input.shipToId}`,
+      message: `${field}: customer ${customer.id} has no ship-to party ${id ?? ''}`.trim(),
       entity: 'ship-to',
-      id: input.shipToId ?? '',
-      field: 'shipToId',
+      id: id ?? '',
+      field,
     });
+  };
+  const shipTo = shipToOf(input.shipToId, 'shipToId');
+  if (!shipTo.ok) return shipTo;
+  const warehouses = new Set([input.warehouseId]);
+  for (const [i, l] of input.lines.entries()) {
+    if (l.warehouseId !== undefined && !warehouses.has(l.warehouseId)) {
+      const w = await uow.require<Warehouse>(
+        MASTERDATA_KINDS.warehouse,
+        l.warehouseId,
+        `lines.${i}.warehouseId`,
+      );
+      if (!w.ok) return w;
+      warehouses.add(l.warehouseId);
+    }
   }
   const w = await uow.require<Warehouse>(
     MASTERDATA_KINDS.warehouse,
@@ -100,16 +119,35 @@ export async function draftSalesOrder(
     lines: input.lines,
   });
   if (!priced.ok) return priced;
-  const { currency, priceIncludesTax, lines, net, tax, gross } = priced.value;
+  const { currency, priceIncludesTax, net, tax, gross } = priced.value;
+  // Priced lines may outnumber input lines (bundles, free goods): a line takes the warehouse and
+  // ship-to of the input line it came from when the counts match, else the order's.
+  const sameShape = priced.value.lines.length === input.lines.length;
+  const lines: SalesOrderLine[] = [];
+  for (const [k, l] of priced.value.lines.entries()) {
+    const src = sameShape ? input.lines[k] : undefined;
+    const st = shipToOf(src?.shipToId ?? input.shipToId, `lines.${k}.shipToId`);
+    if (!st.ok) return st;
+    lines.push({
+      ...l,
+      warehouseId: (src?.warehouseId ?? input.warehouseId) as WarehouseId,
+      shipToId: st.value,
+      delivered: ZERO,
+      returned: ZERO,
+      invoiced: ZERO,
+      credited: ZERO,
+    });
+  }
   const id = uow.newId(SALES_KINDS.order) as SalesOrderId;
   const order: SalesOrder = {
     id,
     tenantId: uow.tenantId,
     number: await uow.nextNumber('SO'),
-    status: 'draft',
+    state: 'draft',
+    revision: 1,
     customerId: customer.id,
     billToId: customer.billToId,
-    shipToId: shipTo.id as ShipToId,
+    shipToId: shipTo.value,
     warehouseId: input.warehouseId as WarehouseId,
     priceListId: input.priceListId as PriceListId,
     currency,
@@ -119,12 +157,16 @@ export async function draftSalesOrder(
     net,
     tax,
     gross,
-    creditAccountId: null,
-    creditAmount: null,
-    creditBucket: null,
-    creditOutstanding: null,
+    billedGross: Money.zero(currency),
+    creditedGross: Money.zero(currency),
+    paid: Money.zero(currency),
+    credit: null,
     creditDecision: null,
     creditHolds: [],
+    reviews: [],
+    approvals: [],
+    customFields: input.customFields ?? {},
+    validUntil: input.validUntil ?? null,
     createdAt: uow.now,
     deliveryIds: [],
     invoiceIds: [],
@@ -135,112 +177,79 @@ export async function draftSalesOrder(
   return ok(order);
 }
 
-/** Emits `stock.changed` for one order line. */
-function emitStock(
-  uow: UnitOfWork,
-  change: 'reserved' | 'released' | 'issued',
-  order: SalesOrder,
-  line: SalesOrder['lines'][number],
-  sourceKind: string,
-  sourceId: string,
-) {
-  uow.emit('stock.changed', {
-    productId: line.productId,
-    warehouseId: order.warehouseId,
-    change,
-    quantity: line.stockQuantity,
-    sourceKind,
-    sourceId,
-  });
+/** Loads an order for a use case. */
+export async function loadOrder(uow: UnitOfWork, orderId: string, field = 'orderId') {
+  return uow.require<SalesOrder>(SALES_KINDS.order, orderId, field);
 }
 
-async function loadOrder(uow: UnitOfWork, orderId: string) {
-  return uow.require<SalesOrder>(SALES_KINDS.order, orderId, 'orderId');
-}
-
-/** Everything the order use cases need besides the unit of work. */
-export interface OrderDeps {
-  /** Exchange rates, for orders in another currency than their credit account. */
-  readonly rates?: RatePort | undefined;
-}
-
-/** The typed error for a line whose stock is short. */
-function shortfall(
-  order: SalesOrder,
-  line: SalesOrder['lines'][number],
-  level: StockLevel,
-): InsufficientStockError {
-  const available = Quantity.of(level.onHand.minus(level.reserved), line.stockQuantity.unit);
-  return {
-    code: 'INSUFFICIENT_STOCK',
-    message: `line ${line.lineNo}: ${line.stockQuantity} of ${line.productId} requested, ${available} available in ${order.warehouseId}`,
-    lineNo: line.lineNo,
-    productId: line.productId,
-    warehouseId: order.warehouseId,
-    requested: line.stockQuantity,
-    available,
-  };
-}
-
-/** The order's lines as one batch stock operation (one round trip, however many lines). */
-function stockLines(order: SalesOrder) {
-  return order.lines.map((l) => ({
-    productId: l.productId,
-    warehouseId: order.warehouseId,
-    qty: l.stockQuantity.value,
-  }));
-}
-
-/** Reserves stock for every line, all or nothing; on a shortfall returns the typed error for a short line. */
-async function reserveStock(
-  uow: UnitOfWork,
-  order: SalesOrder,
-  emit = true,
-): Promise<Result<true, InsufficientStockError>> {
-  const r = await uow.tx.stock.reserveAll(stockLines(order));
-  if (isStockShortfall(r)) {
-    const line =
-      order.lines.find((l) => l.productId === r.level.productId) ??
-      (order.lines[0] as SalesOrder['lines'][number]);
-    const asked = order.lines
-      .filter((l) => l.productId === line.productId)
-      .reduce((q, l) => q.add(l.stockQuantity), Quantity.of(0, line.stockQuantity.unit));
-    return err(shortfall(order, { ...line, stockQuantity: asked }, r.level));
+/**
+ * The credit link of an order's bill-to party: its account's currency and the rate from the
+ * order's currency, converted once, here, through the rate port.
+ */
+export async function creditLinkFor(uow: UnitOfWork, order: SalesOrder, deps: OrderDeps) {
+  if (order.credit !== null) return ok(order.credit);
+  const account = await uow.tx.credit.account(order.billToId);
+  if (!account) {
+    return err({
+      code: 'CREDIT_ACCOUNT_MISSING' as const,
+      message: `customer ${order.billToId} has no credit account; set a credit limit first`,
+      customerId: order.billToId,
+    });
   }
-  if (emit) {
-    for (const line of order.lines)
-      emitStock(uow, 'reserved', order, line, SALES_KINDS.order, order.id);
+  let rate = new Dec(1);
+  if (account.currency !== order.currency) {
+    const converted = toAccountCurrency(order.gross, account.currency, uow.now, deps.rates);
+    if (!converted.ok) return err({ ...converted.error, field: 'orderId' });
+    rate = order.gross.isZero() ? new Dec(1) : converted.value.amount.dividedBy(order.gross.amount);
+  }
+  const link: CreditLink = {
+    accountId: order.billToId,
+    currency: account.currency,
+    minorUnits: CURRENCIES.get(account.currency)?.minorUnits ?? 2,
+    rate,
+  };
+  return ok(link);
+}
+
+/** Checks the configured review steps and the approval policy before a confirmation. */
+async function checkReadiness(uow: UnitOfWork, order: SalesOrder) {
+  const policy = await loadSalesPolicy(uow);
+  const pending = pendingReviews(policy.reviewSteps, order.reviews);
+  if (pending.length > 0) {
+    return err<ReviewPendingError>({
+      code: 'REVIEW_PENDING',
+      message: `orderId: review steps not passed: ${pending.join(', ')}`,
+      field: 'orderId',
+      pending,
+    });
+  }
+  const approvals = uow.hooks.approvals;
+  if (approvals) {
+    const need = await approvals.requiredFor({ tenantId: uow.tenantId, order });
+    if (
+      need &&
+      !order.approvals.some(
+        (a) => a.revision === order.revision && need.approvers.includes(a.approverId),
+      )
+    ) {
+      return err<ApprovalRequiredError>({
+        code: 'APPROVAL_REQUIRED',
+        message: `orderId: revision ${order.revision} needs an approval by one of ${need.approvers.join(', ')} (${need.reason})`,
+        field: 'orderId',
+        approvers: need.approvers,
+        reason: need.reason,
+      });
+    }
   }
   return ok(true);
 }
 
-/** Emits `credit.changed` for a step of an order's exposure. */
-function emitCredit(
-  uow: UnitOfWork,
-  order: SalesOrder,
-  amount: Money,
-  from: CreditBucket | null,
-  to: CreditBucket | null,
-  sourceKind: string,
-  sourceId: string,
-) {
-  if (order.creditAccountId === null || amount.isZero()) return;
-  uow.emit('credit.changed', {
-    accountId: order.creditAccountId,
-    from,
-    to,
-    amount,
-    sourceKind,
-    sourceId,
-  });
-}
-
 /**
- * Confirms a draft: checks credit and reserves the order's exposure on the bill-to party's
- * account and its groups, and reserves stock — all in one transaction through the store's
- * atomic operations, so concurrent confirmations never overrun a limit or oversell; if anything
- * fails, nothing is reserved. A blocked order is rejected or, if the policy says so, put on
- * credit hold (nothing reserved) for an approver.
+ * Confirms a draft: checks review steps, approvals and floor prices, then checks credit and
+ * reserves the order's exposure on the bill-to party's account and its groups, and reserves
+ * stock — all in one transaction through the store's atomic operations, so concurrent
+ * confirmations never overrun a limit or oversell; if anything fails, nothing is reserved. A
+ * blocked order is rejected or, if the policy says so, put on credit hold for an approver.
  */
 export async function confirmSalesOrder(
   uow: UnitOfWork,
@@ -254,8 +263,8 @@ export async function confirmSalesOrder(
 
 /**
  * Reopens a closed order: the credit check runs again at the confirm checkpoint with today's
- * exposure (closing and reopening can never slip an order past a limit) and its stock is
- * reserved again; a blocked order is rejected or held, as on confirmation.
+ * exposure (closing and reopening can never slip an order past a limit) and its open quantities
+ * are reserved again; a blocked order is rejected or held, as on confirmation.
  */
 export async function reopenSalesOrder(
   uow: UnitOfWork,
@@ -268,116 +277,225 @@ export async function reopenSalesOrder(
 }
 
 /**
- * Closes a confirmed order that will not be delivered: its reserved stock and its credit
- * exposure are given back; `reopenSalesOrder` checks both again.
+ * Puts an order on credit hold after a blocked check: its open quantities stop holding stock and
+ * credit (what was delivered or invoiced keeps its exposure), and the hold is recorded.
+ */
+export async function holdOrder(
+  uow: UnitOfWork,
+  current: SalesOrder,
+  next: SalesOrder,
+  decision: NonNullable<SalesOrder['creditDecision']>,
+) {
+  const held = await moveOrder(uow, next, 'hold', {
+    creditDecision: decision,
+    creditHolds: [
+      ...next.creditHolds,
+      { heldAt: uow.now, decision, releasedAt: null, releasedBy: null, reason: null },
+    ],
+  });
+  if (!held.ok) return held;
+  const doc = held.value.doc;
+  if (current.credit !== null && doc.credit !== null) {
+    const freed = await syncExposure(
+      uow,
+      doc.credit,
+      orderBuckets(current),
+      orderBuckets(doc),
+      null,
+      { kind: SALES_KINDS.order, id: current.id },
+    );
+    if (!freed.ok) throw new TradecoreBug('CREDIT_STATE', freed.error.message);
+  }
+  const stock = await syncStock(uow, current, doc);
+  if (!stock.ok) throw new TradecoreBug('STOCK_STATE', stock.error.message);
+  const saved = await uow.save(SALES_KINDS.order, doc);
+  if (!saved.ok) return saved;
+  const listed = await markHeld(uow, current.id, true);
+  if (!listed.ok) return listed;
+  uow.emit('document.transitioned', held.value.event);
+  return ok(doc);
+}
+
+/**
+ * Confirm or reopen (or re-check an amended order): credit at the confirm checkpoint, then
+ * stock; or hold, or reject. `current` is the order as stored, `order` the order to confirm
+ * (they differ for an amendment).
+ */
+export async function checkAndReserve(
+  uow: UnitOfWork,
+  order: SalesOrder,
+  event: string,
+  deps: OrderDeps,
+  current: SalesOrder = order,
+) {
+  const moved =
+    event === 'amend' ? ok({ doc: order, event: null }) : await moveOrder(uow, order, event);
+  if (!moved.ok) return moved;
+  const floors = await checkFloorPrices(uow, order);
+  if (!floors.ok) return floors;
+  if (event === 'confirm') {
+    const ready = await checkReadiness(uow, order);
+    if (!ready.ok) return ready;
+  }
+  const link = await creditLinkFor(uow, order, deps);
+  if (!link.ok) return link;
+  const target: SalesOrder = { ...moved.value.doc, credit: link.value };
+  const before =
+    current.credit === null
+      ? orderBuckets({ ...current, credit: link.value })
+      : orderBuckets(current);
+  const step = await syncExposure(uow, link.value, before, orderBuckets(target), 'confirm', {
+    kind: SALES_KINDS.order,
+    id: order.id,
+  });
+  if (!step.ok) {
+    const policy = await loadCreditPolicy(uow);
+    if (!('decision' in step.error) || policy.onBlockedConfirm === 'reject') return step;
+    // Held: what this order held before (an amendment of a confirmed order) is given back by
+    // the hold; nothing new is reserved.
+    return holdOrder(uow, current, { ...order, credit: link.value }, step.error.decision);
+  }
+  const stock = await syncStock(uow, current, target);
+  if (!stock.ok) return stock;
+  const doc: SalesOrder = { ...target, creditDecision: step.value ?? order.creditDecision };
+  const saved = await uow.save(SALES_KINDS.order, doc);
+  if (!saved.ok) return saved;
+  if (moved.value.event) uow.emit('document.transitioned', moved.value.event);
+  return ok(doc);
+}
+
+/** Records a review step (图审, 审价…) on a draft order. */
+export async function reviewSalesOrder(
+  uow: UnitOfWork,
+  input: z.output<typeof reviewSalesOrderInput>,
+) {
+  const o = await loadOrder(uow, input.orderId);
+  if (!o.ok) return o;
+  const order = o.value;
+  const policy = await loadSalesPolicy(uow);
+  if (!policy.reviewSteps.includes(input.step)) {
+    return err<NotFoundError>({
+      code: 'NOT_FOUND',
+      message: `step: ${input.step} is not a review step of the sales policy (${policy.reviewSteps.join(', ') || 'none'})`,
+      entity: 'review-step',
+      id: input.step,
+      field: 'step',
+    });
+  }
+  if (order.state !== 'draft') {
+    return err({
+      code: 'ILLEGAL_TRANSITION' as const,
+      message: `sales-order ${order.number}: reviews happen in draft, not ${order.state}`,
+      machine: 'sales-order',
+      from: order.state,
+      event: 'review',
+      allowed: [],
+    });
+  }
+  const doc: SalesOrder = {
+    ...order,
+    reviews: [
+      ...order.reviews,
+      {
+        step: input.step,
+        reviewerId: input.reviewerId,
+        approved: input.approved,
+        note: input.note,
+        at: uow.now,
+      },
+    ],
+  };
+  const saved = await uow.save(SALES_KINDS.order, doc);
+  if (!saved.ok) return saved;
+  return ok(doc);
+}
+
+/** Records an approval of the order's current revision by an approver the approval policy names. */
+export async function approveSalesOrder(
+  uow: UnitOfWork,
+  input: z.output<typeof approveSalesOrderInput>,
+) {
+  const o = await loadOrder(uow, input.orderId);
+  if (!o.ok) return o;
+  const order = o.value;
+  const need = uow.hooks.approvals
+    ? await uow.hooks.approvals.requiredFor({ tenantId: uow.tenantId, order })
+    : null;
+  if (!need?.approvers.includes(input.approverId)) {
+    return err({
+      code: 'NOT_AN_APPROVER' as const,
+      message: `approverId: ${input.approverId} may not approve ${order.number}${need ? ` (approvers: ${need.approvers.join(', ')})` : ' (it needs no approval)'}`,
+      approverId: input.approverId,
+      field: 'approverId',
+    });
+  }
+  const doc: SalesOrder = {
+    ...order,
+    approvals: [
+      ...order.approvals,
+      { approverId: input.approverId, note: input.note, revision: order.revision, at: uow.now },
+    ],
+  };
+  const saved = await uow.save(SALES_KINDS.order, doc);
+  if (!saved.ok) return saved;
+  return ok(doc);
+}
+
+/**
+ * Closes a confirmed order that will not be delivered further (short close): its open
+ * quantities stop holding stock and credit; what was delivered can still be invoiced and
+ * returned. `reopenSalesOrder` checks both again.
  */
 export async function closeSalesOrder(uow: UnitOfWork, input: z.output<typeof orderRefInput>) {
   const o = await loadOrder(uow, input.orderId);
   if (!o.ok) return o;
-  const order = o.value;
-  const t = transitionOrder(order, 'close', { creditBucket: null, creditOutstanding: null });
-  if (!t.ok) return t;
-  await giveBackReservations(uow, order);
-  const saved = await uow.save(SALES_KINDS.order, t.value.doc);
-  if (!saved.ok) return saved;
-  uow.emit('document.transitioned', t.value.event);
-  return ok(t.value.doc);
+  return settleState(uow, o.value, 'close');
 }
 
-/** Releases a confirmed order's stock and its credit exposure in the `orders` bucket. */
-async function giveBackReservations(uow: UnitOfWork, order: SalesOrder) {
-  // Credit before stock, the order confirmation takes them in, so concurrent confirmations and
-  // cancellations lock rows in one order.
-  const released = await moveCredit(uow, order, 'orders', null);
-  if (!released.ok)
-    throw new TradecoreBug('CREDIT_STATE', `${order.id}: ${released.error.message}`);
-  emitCredit(
-    uow,
-    order,
-    order.creditOutstanding as Money,
-    'orders',
-    null,
-    SALES_KINDS.order,
-    order.id,
-  );
-  const r = await uow.tx.stock.releaseAll(stockLines(order));
-  if (isStockShortfall(r)) {
-    throw new TradecoreBug(
-      'RESERVATION_MISSING',
-      `${order.id}: reserved stock of ${r.level.productId} is missing`,
-    );
-  }
-  for (const line of order.lines)
-    emitStock(uow, 'released', order, line, SALES_KINDS.order, order.id);
-}
-
-/** Confirm or reopen: check credit and reserve it with the stock, or hold, or reject. */
-async function checkAndReserve(
-  uow: UnitOfWork,
-  order: SalesOrder,
-  event: 'confirm' | 'reopen',
-  deps: OrderDeps,
-) {
-  const t = transitionOrder(order, event);
+/** Close or cancel: a transition that only gives reservations back. */
+async function settleState(uow: UnitOfWork, order: SalesOrder, event: 'close' | 'cancel') {
+  const t = await moveOrder(uow, order, event);
   if (!t.ok) return t;
-  const floors = await checkFloorPrices(uow, order);
-  if (!floors.ok) return floors;
-  const policy = await loadCreditPolicy(uow);
-  const attempt = (amount: Money) =>
-    applyCreditStep(
-      uow,
-      { accountId: order.billToId, amount, from: null, to: 'orders', checkpoint: 'confirm' },
-      policy,
-    );
-  // Most orders are in their credit account's currency: try that first; otherwise convert once,
-  // here, through the rate port, and store the converted amount on the order.
-  let amount = order.gross;
-  let step = await attempt(amount);
-  if (!step.ok && step.error.code === 'CURRENCY_MISMATCH') {
-    const converted = toAccountCurrency(order.gross, step.error.expected, uow.now, deps.rates);
-    if (!converted.ok) return err({ ...converted.error, field: 'orderId' });
-    amount = converted.value;
-    step = await attempt(amount);
-  }
-  const credit = { creditAccountId: order.billToId, creditAmount: amount };
-  if (!step.ok) {
-    if (!('decision' in step.error) || policy.onBlockedConfirm === 'reject') return step;
-    const held = transitionOrder(order, 'hold', {
-      ...credit,
-      creditDecision: step.error.decision,
-      creditHolds: [
-        ...order.creditHolds,
-        {
-          heldAt: uow.now,
-          decision: step.error.decision,
-          releasedAt: null,
-          releasedBy: null,
-          reason: null,
-        },
-      ],
-    });
-    if (!held.ok) return held;
-    const saved = await uow.save(SALES_KINDS.order, held.value.doc);
-    if (!saved.ok) return saved;
-    const listed = await markHeld(uow, order.id, true);
-    if (!listed.ok) return listed;
-    uow.emit('document.transitioned', held.value.event);
-    return ok(held.value.doc);
-  }
-  const stock = await reserveStock(uow, order);
-  if (!stock.ok) return stock;
-  const doc: SalesOrder = {
-    ...t.value.doc,
-    ...credit,
-    creditBucket: 'orders',
-    creditOutstanding: amount,
-    creditDecision: step.value,
-  };
-  emitCredit(uow, doc, amount, null, 'orders', SALES_KINDS.order, order.id);
+  const doc = t.value.doc;
+  // Saved first: a concurrent command on the same order waits here and then conflicts.
   const saved = await uow.save(SALES_KINDS.order, doc);
   if (!saved.ok) return saved;
+  // Credit before stock, as confirmations take them, so concurrent confirmations and
+  // cancellations lock rows in one order.
+  if (order.credit !== null) {
+    const r = await syncExposure(uow, order.credit, orderBuckets(order), orderBuckets(doc), null, {
+      kind: SALES_KINDS.order,
+      id: order.id,
+    });
+    if (!r.ok) throw new TradecoreBug('CREDIT_STATE', `${order.id}: ${r.error.message}`);
+  }
+  const s = await syncStock(uow, order, doc);
+  if (!s.ok) throw new TradecoreBug('STOCK_STATE', s.error.message);
+  if (order.state === 'credit_hold') {
+    const listed = await markHeld(uow, order.id, false);
+    if (!listed.ok) return listed;
+  }
   uow.emit('document.transitioned', t.value.event);
   return ok(doc);
+}
+
+/**
+ * Cancels an order with nothing delivered or invoiced, releasing any credit and stock it holds.
+ * An order with deliveries or invoices is closed instead (and returned / credited if need be).
+ */
+export async function cancelSalesOrder(uow: UnitOfWork, input: z.output<typeof orderRefInput>) {
+  const o = await loadOrder(uow, input.orderId);
+  if (!o.ok) return o;
+  const order = o.value;
+  if (order.lines.some((l) => l.delivered.greaterThan(0) || l.invoiced.greaterThan(0))) {
+    return err<OrderHasActivityError>({
+      code: 'ORDER_HAS_ACTIVITY',
+      message: `orderId: ${order.number} has deliveries or invoices; close it instead`,
+      field: 'orderId',
+      orderId: order.id,
+    });
+  }
+  return settleState(uow, order, 'cancel');
 }
 
 /**
@@ -398,10 +516,9 @@ export async function releaseCreditHold(
 }
 
 /**
- * Moves a held order to confirmed: reserves its stock, then its exposure — checked at the
- * confirm checkpoint for an automatic release (`checkpoint: 'confirm'`), unchecked for an
- * approver (the approval is the override). If either fails, what this function reserved is
- * given back before it returns, so a caller may go on in the same transaction.
+ * Moves a held order to confirmed: takes its exposure — checked at the confirm checkpoint for an
+ * automatic release, unchecked for an approver — then its stock. If either fails, what this
+ * function took is given back before it returns, so a caller may go on in the same transaction.
  */
 async function releaseHeld(
   uow: UnitOfWork,
@@ -409,43 +526,32 @@ async function releaseHeld(
   by: string,
   reason: string,
   checkpoint: 'confirm' | null,
-  policy: CreditPolicy,
+  _policy: CreditPolicy,
 ) {
-  const t = transitionOrder(order, 'release');
-  if (!t.ok) return t;
-  const stock = await reserveStock(uow, order, false);
-  if (!stock.ok) return stock;
-  const giveBack = async () => {
-    const r = await uow.tx.stock.releaseAll(stockLines(order));
-    if (isStockShortfall(r))
-      throw new TradecoreBug('RESERVATION_MISSING', `release for ${order.id} failed`);
-  };
-  const accountId = order.creditAccountId ?? order.billToId;
-  const amount = order.creditAmount ?? order.gross;
-  const step = await applyCreditStep(
-    uow,
-    { accountId, amount, from: null, to: 'orders', checkpoint },
-    policy,
-  );
-  if (!step.ok) {
-    await giveBack();
-    return step;
-  }
-  for (const line of order.lines)
-    emitStock(uow, 'reserved', order, line, SALES_KINDS.order, order.id);
   const holds = order.creditHolds.map((h, i) =>
     i === order.creditHolds.length - 1 ? { ...h, releasedAt: uow.now, releasedBy: by, reason } : h,
   );
-  const doc: SalesOrder = {
-    ...t.value.doc,
-    creditAccountId: accountId,
-    creditAmount: amount,
-    creditBucket: 'orders',
-    creditOutstanding: amount,
-    creditDecision: step.value ?? order.creditDecision,
-    creditHolds: holds,
-  };
-  emitCredit(uow, doc, amount, null, 'orders', SALES_KINDS.order, order.id);
+  const t = await moveOrder(uow, order, 'release', { creditHolds: holds });
+  if (!t.ok) return t;
+  const link = order.credit;
+  if (link === null)
+    throw new TradecoreBug('CREDIT_STATE', `held order ${order.id} has no credit link`);
+  const doc0 = t.value.doc;
+  const step = await syncExposure(uow, link, orderBuckets(order), orderBuckets(doc0), checkpoint, {
+    kind: SALES_KINDS.order,
+    id: order.id,
+  });
+  if (!step.ok) return step;
+  const stock = await syncStock(uow, order, doc0);
+  if (!stock.ok) {
+    const back = await syncExposure(uow, link, orderBuckets(doc0), orderBuckets(order), null, {
+      kind: SALES_KINDS.order,
+      id: order.id,
+    });
+    if (!back.ok) throw new TradecoreBug('CREDIT_STATE', back.error.message);
+    return stock;
+  }
+  const doc: SalesOrder = { ...doc0, creditDecision: step.value ?? order.creditDecision };
   const saved = await uow.save(SALES_KINDS.order, doc);
   if (!saved.ok) return saved;
   const listed = await markHeld(uow, order.id, false);
@@ -464,22 +570,22 @@ export async function autoReleaseHolds(
   accountId: string,
   limit = 20,
 ): Promise<SalesOrder[]> {
+  const ids = (await heldOrderIds(uow)).slice(0, limit);
+  if (ids.length === 0) return [];
   const path = await accountPath(uow, accountId);
   if (!path) return [];
   const rootOf = (p: readonly { accountId: string }[]) =>
     (p[p.length - 1] as { accountId: string }).accountId;
   const root = rootOf(path);
-  const ids = (await heldOrderIds(uow)).slice(0, limit);
-  if (ids.length === 0) return [];
   const held: SalesOrder[] = [];
   for (const id of ids) {
     const o = await uow.load<SalesOrder>(SALES_KINDS.order, id);
-    if (o?.status === 'credit_hold') held.push(o);
+    if (o?.state === 'credit_hold') held.push(o);
   }
   const policy = await loadCreditPolicy(uow);
   const released: SalesOrder[] = [];
   for (const order of held) {
-    const orderPath = await accountPath(uow, order.creditAccountId ?? order.billToId);
+    const orderPath = await accountPath(uow, order.credit?.accountId ?? order.billToId);
     if (!orderPath || rootOf(orderPath) !== root) continue;
     const r = await releaseHeld(
       uow,
@@ -500,251 +606,57 @@ export async function autoReleaseHolds(
   return released;
 }
 
-/** Cancels a draft, held or confirmed order, releasing any credit and stock it reserved. */
-export async function cancelSalesOrder(uow: UnitOfWork, input: z.output<typeof orderRefInput>) {
+/** Runs an integrator's own transition (an event of an extended order machine) through the guards. */
+export async function transitionSalesOrder(
+  uow: UnitOfWork,
+  input: { readonly orderId: string; readonly event: string },
+) {
   const o = await loadOrder(uow, input.orderId);
   if (!o.ok) return o;
   const order = o.value;
-  const t = transitionOrder(order, 'cancel', { creditBucket: null, creditOutstanding: null });
-  if (!t.ok) return t;
-  if (order.status === 'confirmed') await giveBackReservations(uow, order);
-  if (order.status === 'credit_hold') {
-    const listed = await markHeld(uow, order.id, false);
-    if (!listed.ok) return listed;
+  const builtIn = ['confirm', 'hold', 'release', 'close', 'reopen', 'cancel'];
+  if (builtIn.includes(input.event)) {
+    return err({
+      code: 'ILLEGAL_TRANSITION' as const,
+      message: `event: ${input.event} has its own command (it reserves or frees stock and credit)`,
+      machine: 'sales-order',
+      from: order.state,
+      event: input.event,
+      allowed: [],
+    });
   }
+  const t = await moveOrder(uow, order, input.event);
+  if (!t.ok) return t;
+  if (t.value.doc.state === 'confirmed') {
+    return err({
+      code: 'ILLEGAL_TRANSITION' as const,
+      message: `event: ${input.event} leads to confirmed; use confirmSalesOrder (it checks credit and reserves stock)`,
+      machine: 'sales-order',
+      from: order.state,
+      event: input.event,
+      allowed: [],
+    });
+  }
+  // Custom states hold nothing: leaving `confirmed` for one gives reservations back, coming
+  // back to `confirmed` is only possible through `confirm` or `reopen`.
+  if (order.credit !== null) {
+    const r = await syncExposure(
+      uow,
+      order.credit,
+      orderBuckets(order),
+      orderBuckets(t.value.doc),
+      null,
+      {
+        kind: SALES_KINDS.order,
+        id: order.id,
+      },
+    );
+    if (!r.ok) throw new TradecoreBug('CREDIT_STATE', r.error.message);
+  }
+  const s = await syncStock(uow, order, t.value.doc);
+  if (!s.ok) throw new TradecoreBug('STOCK_STATE', s.error.message);
   const saved = await uow.save(SALES_KINDS.order, t.value.doc);
   if (!saved.ok) return saved;
   uow.emit('document.transitioned', t.value.event);
   return ok(t.value.doc);
-}
-
-/**
- * Moves an order's outstanding exposure from one bucket to the next, checked at `checkpoint`
- * per the policy (deliveries and invoices), or unchecked.
- */
-async function moveCredit(
-  uow: UnitOfWork,
-  order: SalesOrder,
-  from: CreditBucket,
-  to: CreditBucket | null,
-  checkpoint: 'delivery' | 'invoice' | null = null,
-) {
-  if (
-    order.creditAccountId === null ||
-    order.creditOutstanding === null ||
-    order.creditBucket !== from
-  ) {
-    throw new TradecoreBug('CREDIT_STATE', `order ${order.id} has no exposure in ${from}`);
-  }
-  const policy = await loadCreditPolicy(uow);
-  return applyCreditStep(
-    uow,
-    { accountId: order.creditAccountId, amount: order.creditOutstanding, from, to, checkpoint },
-    policy,
-  );
-}
-
-/**
- * Delivers a confirmed order in full to its ship-to party: issues the reserved stock, costs it
- * at the product's standard cost and posts Dr COGS / Cr inventory.
- */
-export async function deliverSalesOrder(uow: UnitOfWork, input: z.output<typeof orderRefInput>) {
-  const o = await loadOrder(uow, input.orderId);
-  if (!o.ok) return o;
-  const order = o.value;
-  const id = uow.newId(SALES_KINDS.delivery) as DeliveryId;
-  const t = transitionOrder(order, 'deliver', {
-    deliveryIds: [...order.deliveryIds, id],
-    creditBucket: 'uninvoiced',
-  });
-  if (!t.ok) return t;
-  const posted = transition(deliveryMachine, 'draft', 'post');
-  if (!posted.ok) return posted;
-  const moved = await moveCredit(uow, order, 'orders', 'uninvoiced', 'delivery');
-  if (!moved.ok) return moved;
-  emitCredit(
-    uow,
-    order,
-    order.creditOutstanding as Money,
-    'orders',
-    'uninvoiced',
-    SALES_KINDS.delivery,
-    id,
-  );
-  const issued = await uow.tx.stock.issueReservedAll(stockLines(order));
-  if (isStockShortfall(issued)) {
-    throw new TradecoreBug(
-      'RESERVATION_MISSING',
-      `deliver ${order.id}: reserved stock of ${issued.level.productId} is missing`,
-    );
-  }
-  const lines = [];
-  for (const line of order.lines) {
-    const p = await uow.require<Product>(
-      MASTERDATA_KINDS.product,
-      line.productId,
-      `lines.${line.lineNo - 1}.productId`,
-    );
-    if (!p.ok) return p;
-    const unitCost = p.value.standardCost;
-    lines.push({
-      lineNo: line.lineNo,
-      productId: line.productId,
-      quantity: line.stockQuantity,
-      unitCost,
-      cost: unitCost.multiply(line.stockQuantity.value).round('half-up'),
-    });
-    emitStock(uow, 'issued', order, line, SALES_KINDS.delivery, id);
-  }
-  const costCurrency = lines[0]?.cost.currency.code ?? order.currency;
-  const totalCost = Money.sum(
-    lines.map((l) => l.cost),
-    costCurrency,
-  );
-  const delivery: Delivery = {
-    id,
-    tenantId: uow.tenantId,
-    number: await uow.nextNumber('DN'),
-    status: posted.value.to,
-    orderId: order.id,
-    customerId: order.customerId,
-    shipToId: order.shipToId,
-    warehouseId: order.warehouseId,
-    lines,
-    totalCost,
-    postedAt: uow.now,
-  };
-  const created = await uow.create(SALES_KINDS.delivery, delivery);
-  if (!created.ok) return created;
-  if (!totalCost.isZero()) {
-    await uow.postVoucher(
-      SALES_KINDS.delivery,
-      id,
-      `delivery ${delivery.number} for ${order.number}`,
-      [
-        { account: uow.accounts.cogs, debit: totalCost },
-        { account: uow.accounts.inventory, credit: totalCost },
-      ],
-    );
-  }
-  const saved = await uow.save(SALES_KINDS.order, t.value.doc);
-  if (!saved.ok) return saved;
-  uow.transitioned(SALES_KINDS.delivery, delivery, {
-    from: 'draft',
-    event: 'post',
-    to: delivery.status,
-  });
-  uow.emit('document.transitioned', t.value.event);
-  return ok(delivery);
-}
-
-/**
- * Invoices a delivered order to its bill-to party: Dr receivable (bill-to) / Cr revenue /
- * Cr output VAT. The order's credit exposure moves from "delivered, not invoiced" to
- * receivables, split into dated open items — one per installment (分期), or one due after the
- * policy's payment terms — that age independently until receipts are written off.
- */
-export async function invoiceSalesOrder(
-  uow: UnitOfWork,
-  input: z.output<typeof invoiceOrderInput>,
-) {
-  const o = await loadOrder(uow, input.orderId);
-  if (!o.ok) return o;
-  const order = o.value;
-  const id = uow.newId(SALES_KINDS.invoice) as InvoiceId;
-  const t = transitionOrder(order, 'invoice', {
-    invoiceIds: [...order.invoiceIds, id],
-    creditBucket: 'receivables',
-  });
-  if (!t.ok) return t;
-  const issued = transition(invoiceMachine, 'draft', 'issue');
-  if (!issued.ok) return issued;
-  const moved = await moveCredit(uow, order, 'uninvoiced', 'receivables', 'invoice');
-  if (!moved.ok) return moved;
-  emitCredit(
-    uow,
-    order,
-    order.creditOutstanding as Money,
-    'uninvoiced',
-    'receivables',
-    SALES_KINDS.invoice,
-    id,
-  );
-  const policy = await loadCreditPolicy(uow);
-  const plan = input.installments ?? [
-    { dueDate: input.dueDate ?? dateOf(uow.now, policy.paymentTermsDays), share: new Dec(1) },
-  ];
-  const parts = allocate(
-    order.gross,
-    plan.map((p) => p.share),
-  );
-  const creditParts = allocate(
-    order.creditOutstanding as Money,
-    plan.map((p) => p.share),
-  );
-  const schedule = plan.map((p, i) => ({ dueDate: p.dueDate, amount: parts[i] as Money }));
-  for (const [i, p] of plan.entries()) {
-    const amount = creditParts[i] as Money;
-    if (amount.isZero()) continue;
-    await uow.tx.credit.addOpenItem({
-      itemId: `${id}#${i + 1}`,
-      accountId: order.creditAccountId as string,
-      sourceKind: SALES_KINDS.invoice,
-      sourceId: id,
-      dueDate: p.dueDate,
-      amount: amount.amount,
-    });
-  }
-  const invoice: Invoice = {
-    id,
-    tenantId: uow.tenantId,
-    number: await uow.nextNumber('INV'),
-    status: issued.value.to,
-    orderId: order.id,
-    deliveryIds: order.deliveryIds,
-    customerId: order.customerId,
-    billToId: order.billToId,
-    currency: order.currency,
-    lines: order.lines.map((l) => ({
-      lineNo: l.lineNo,
-      productId: l.productId,
-      quantity: l.quantity,
-      unitPrice: l.unitPrice,
-      net: l.net,
-      tax: l.tax,
-      gross: l.gross,
-    })),
-    net: order.net,
-    tax: order.tax,
-    gross: order.gross,
-    settled: Money.zero(order.currency),
-    residual: order.gross,
-    issuedAt: uow.now,
-    schedule,
-  };
-  const created = await uow.create(SALES_KINDS.invoice, invoice);
-  if (!created.ok) return created;
-  for (const deliveryId of order.deliveryIds) {
-    const d = await uow.require<Delivery>(SALES_KINDS.delivery, deliveryId, 'orderId');
-    if (!d.ok) return d;
-    const dt = transition(deliveryMachine, d.value.status, 'invoice');
-    if (!dt.ok) return dt;
-    const ds = await uow.save(SALES_KINDS.delivery, { ...d.value, status: dt.value.to });
-    if (!ds.ok) return ds;
-    uow.transitioned(SALES_KINDS.delivery, d.value, dt.value);
-  }
-  await uow.postVoucher(SALES_KINDS.invoice, id, `invoice ${invoice.number} for ${order.number}`, [
-    { account: uow.accounts.receivable, debit: invoice.gross, partyId: invoice.billToId },
-    { account: uow.accounts.revenue, credit: invoice.net },
-    { account: uow.accounts.vatOutput, credit: invoice.tax },
-  ]);
-  const saved = await uow.save(SALES_KINDS.order, t.value.doc);
-  if (!saved.ok) return saved;
-  uow.transitioned(SALES_KINDS.invoice, invoice, {
-    from: 'draft',
-    event: 'issue',
-    to: invoice.status,
-  });
-  uow.emit('document.transitioned', t.value.event);
-  return ok(invoice);
 }

@@ -30,7 +30,7 @@ import {
   traceOf,
 } from '../pricing';
 import type { PriceList } from '../pricing/price-list';
-import type { SalesOrderLine, TaxRounding } from '../sales/documents';
+import type { PricedLine, TaxRounding } from '../sales/documents';
 import { contextFor, lineFor, pricingDate } from './pricing-context';
 import type { PricingRuntime } from './pricing-runtime';
 import type { UnitOfWork } from './unit-of-work';
@@ -76,7 +76,7 @@ export interface PricedOrder {
   /** Whether prices include VAT. */
   readonly priceIncludesTax: boolean;
   /** Lines: requested lines (bundles expanded), then free goods. */
-  readonly lines: SalesOrderLine[];
+  readonly lines: PricedLine[];
   /** Σ net. */
   readonly net: Money;
   /** Σ VAT. */
@@ -342,7 +342,7 @@ export async function priceOrder(
       taxRate: o.part.product.taxRate,
     })),
   });
-  const lines: SalesOrderLine[] = out.map((o, k) => {
+  const lines: PricedLine[] = out.map((o, k) => {
     const a = amounts.lines[k];
     if (a === undefined)
       throw new TradecoreBug('AMOUNTS_LINES', 'documentAmounts returned fewer lines');

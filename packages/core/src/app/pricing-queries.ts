@@ -133,6 +133,8 @@ interface HistoryDoc {
   readonly id: string;
   readonly number?: string | null;
   readonly status?: string;
+  /** Its workflow state (sales orders). */
+  readonly state?: string;
   readonly createdAt?: string;
   readonly lines?: readonly {
     readonly lineNo?: number;
@@ -161,7 +163,7 @@ export async function priceHistory(
   }));
   const out: PriceHistoryEntry[] = [];
   for (const { number, doc } of docs) {
-    const status = doc.status ?? '';
+    const status = doc.status ?? doc.state ?? '';
     if (s.skip.includes(status)) continue;
     for (const [k, l] of (doc.lines ?? []).entries()) {
       if (l.productId !== input.productId) continue;

@@ -54,9 +54,9 @@ export function overrideId(orderId: string, lineNo: number): string {
 function locked(order: SalesOrder): PriceLockedError {
   return {
     code: 'PRICE_LOCKED',
-    message: `orderId: order ${order.number} is ${order.status}; its prices are locked (only a draft is re-priced or overridden)`,
+    message: `orderId: order ${order.number} is ${order.state}; its prices are locked (only a draft is re-priced or overridden)`,
     orderId: order.id,
-    status: order.status,
+    status: order.state,
   };
 }
 
@@ -103,7 +103,7 @@ export async function approvePriceOverride(
   const o = await uow.require<SalesOrder>(SALES_KINDS.order, input.orderId, 'orderId');
   if (!o.ok) return o;
   const order = o.value;
-  if (order.status !== 'draft') return err(locked(order));
+  if (order.state !== 'draft') return err(locked(order));
   const line = order.lines.find((l) => l.lineNo === input.lineNo);
   if (line === undefined) {
     return err<NotFoundError>({
@@ -185,7 +185,7 @@ export async function repriceSalesOrder(
   const o = await uow.require<SalesOrder>(SALES_KINDS.order, input.orderId, 'orderId');
   if (!o.ok) return o;
   const order = o.value;
-  if (order.status !== 'draft') return err(locked(order));
+  if (order.state !== 'draft') return err(locked(order));
   const c = await uow.require<Customer>(MASTERDATA_KINDS.customer, order.customerId, 'orderId');
   if (!c.ok) return c;
   const pl = await uow.require<PriceList>(PRICING_KINDS.priceList, order.priceListId, 'orderId');
@@ -202,9 +202,21 @@ export async function repriceSalesOrder(
     lines: requestedLines(order),
   });
   if (!priced.ok) return priced;
+  const same = priced.value.lines.length === order.lines.length;
   const next: SalesOrder = {
     ...order,
-    lines: priced.value.lines,
+    lines: priced.value.lines.map((l, i) => {
+      const was = same ? order.lines[i] : undefined;
+      return {
+        ...l,
+        warehouseId: was?.warehouseId ?? order.warehouseId,
+        shipToId: was?.shipToId ?? order.shipToId,
+        delivered: l.quantity.value.minus(l.quantity.value),
+        returned: l.quantity.value.minus(l.quantity.value),
+        invoiced: l.quantity.value.minus(l.quantity.value),
+        credited: l.quantity.value.minus(l.quantity.value),
+      };
+    }),
     net: priced.value.net,
     tax: priced.value.tax,
     gross: priced.value.gross,

@@ -95,11 +95,30 @@ export const draftSalesOrderInput = z.object({
         unit: unitSchema.optional(),
         /** A price typed by hand, in the order currency (checked against floors at confirm). */
         unitPrice: unitPriceSchema().optional(),
+        /** Warehouse of the line (default: the order's). */
+        warehouseId: idSchema.optional(),
+        /** Ship-to party of the line (default: the order's) — a distributor's terminal customer. */
+        shipToId: idSchema.optional(),
       }),
     )
     .min(1, 'an order needs at least one line')
     .max(1000, 'at most 1000 lines per order'),
+  /** Integrators' own fields. */
+  customFields: z.lazy(() => customFieldsSchema).optional(),
+  /** Contract end date. */
+  validUntil: z.lazy(() => dateSchema).optional(),
 });
+
+/** Custom fields: up to 50 JSON primitives under identifier keys. */
+export const customFieldsSchema = z
+  .record(
+    z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,63}$/, 'must be an identifier'),
+    z.union([z.string().max(2000), z.number().finite(), z.boolean(), z.null()]),
+  )
+  .refine((r) => Object.keys(r).length <= 50, {
+    message: 'at most 50 custom fields',
+    params: { rule: 'max_fields' },
+  });
 
 /** Input of commands that act on one sales order. */
 export const orderRefInput = z.object({ orderId: idSchema });
@@ -109,6 +128,8 @@ export const recordReceiptInput = z.object({
   payerId: idSchema,
   amount: moneySchema({ sign: 'positive' }),
   reference: z.string().max(100).default(''),
+  /** The order an advance (预收款) is received for. */
+  orderId: idSchema.optional(),
 });
 
 /** Input of `writeOff`. */
@@ -128,7 +149,8 @@ const instantSchema = z
   })
   .transform((s) => new Date(Date.parse(s)).toISOString());
 
-const dateSchema = z
+/** A calendar date `YYYY-MM-DD`. */
+export const dateSchema = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD')
   .refine(
@@ -217,6 +239,16 @@ export const releaseCreditHoldInput = z.object({
   reason: z.string().trim().min(1, 'give a reason').max(500),
 });
 
+const installmentsSchema = z
+  .array(
+    z.object({
+      dueDate: dateSchema,
+      share: decimalSchema({ sign: 'positive', maxDecimals: 6 }),
+    }),
+  )
+  .min(1)
+  .max(120);
+
 /** Input of `invoiceSalesOrder`: installments (分期) or a due date; default: the policy's payment terms. */
 export const invoiceOrderInput = z
   .object({
@@ -233,40 +265,236 @@ export const invoiceOrderInput = z
       .max(120)
       .optional(),
   })
-  .superRefine((v, ctx) => {
-    if (v.installments && v.dueDate) {
+  .superRefine(checkSchedule);
+
+function checkSchedule(
+  v: {
+    dueDate?: string | undefined;
+    installments?: z.output<typeof installmentsSchema> | undefined;
+  },
+  ctx: z.RefinementCtx,
+) {
+  if (v.installments && v.dueDate) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['dueDate'],
+      message: 'give a due date or installments, not both',
+      params: { rule: 'exclusive' },
+    });
+  }
+  if (v.installments) {
+    const sum = v.installments.reduce(
+      (s, i) => s.plus(i.share),
+      v.installments[0]!.share.minus(v.installments[0]!.share),
+    );
+    if (!sum.equals(1)) {
       ctx.addIssue({
         code: 'custom',
-        path: ['dueDate'],
-        message: 'give a due date or installments, not both',
-        params: { rule: 'exclusive' },
+        path: ['installments'],
+        message: `shares must sum to 1, got ${sum}`,
+        params: { rule: 'shares_sum' },
       });
     }
-    if (v.installments) {
-      const sum = v.installments.reduce(
-        (s, i) => s.plus(i.share),
-        v.installments[0]!.share.minus(v.installments[0]!.share),
-      );
-      if (!sum.equals(1)) {
+    v.installments.forEach((inst, i) => {
+      const prev = v.installments?.[i - 1];
+      if (prev && prev.dueDate > inst.dueDate) {
         ctx.addIssue({
           code: 'custom',
-          path: ['installments'],
-          message: `shares must sum to 1, got ${sum}`,
-          params: { rule: 'shares_sum' },
+          path: ['installments', i, 'dueDate'],
+          message: 'due dates must not go back in time',
+          params: { rule: 'ordered' },
         });
       }
-      v.installments.forEach((inst, i) => {
-        const prev = v.installments?.[i - 1];
-        if (prev && prev.dueDate > inst.dueDate) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['installments', i, 'dueDate'],
-            message: 'due dates must not go back in time',
-            params: { rule: 'ordered' },
-          });
-        }
+    });
+  }
+}
+
+const lineQty = decimalSchema({ sign: 'positive', maxDecimals: 6 });
+const reasonSchema = z.string().trim().min(1, 'give a reason').max(500);
+
+/** Input of `invoice`: orders, deliveries or explicit lines (at least one), and the schedule. */
+export const invoiceInput = z
+  .object({
+    orderIds: z.array(idSchema).min(1).max(500).optional(),
+    deliveryIds: z.array(idSchema).min(1).max(500).optional(),
+    lines: z
+      .array(
+        z.object({ orderId: idSchema, lineNo: z.number().int().positive(), quantity: lineQty }),
+      )
+      .min(1)
+      .max(5000)
+      .optional(),
+    dueDate: dateSchema.optional(),
+    installments: installmentsSchema.optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (!v.orderIds && !v.deliveryIds && !v.lines) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['orderIds'],
+        message: 'give orderIds, deliveryIds or lines',
+        params: { rule: 'required' },
       });
     }
+    checkSchedule(v, ctx);
   });
+
+/** Input of `deliverSalesOrder`: everything left for one ship-to party, or given lines. */
+export const deliverInput = z.object({
+  orderId: idSchema,
+  shipToId: idSchema.optional(),
+  lines: z
+    .array(
+      z.object({
+        lineNo: z.number().int().positive(),
+        quantity: lineQty,
+        /** Ship from this warehouse instead of the line's. */
+        warehouseId: idSchema.optional(),
+      }),
+    )
+    .min(1)
+    .max(1000)
+    .optional(),
+});
+
+/** Input of `returnGoods`. */
+export const returnGoodsInput = z.object({
+  deliveryId: idSchema,
+  lines: z
+    .array(z.object({ deliveryLineNo: z.number().int().positive(), quantity: lineQty }))
+    .min(1)
+    .max(1000),
+  reason: reasonSchema,
+  responsibility: z.enum(['customer', 'company', 'carrier', 'supplier']),
+  /** Put the goods into this warehouse (default: the one they left). */
+  warehouseId: idSchema.optional(),
+});
+
+/** Input of `issueCreditNote`: given invoice lines, or a return's quantities, or the whole invoice. */
+export const creditNoteInput = z.object({
+  invoiceId: idSchema,
+  returnId: idSchema.optional(),
+  lines: z
+    .array(z.object({ invoiceLineNo: z.number().int().positive(), quantity: lineQty }))
+    .min(1)
+    .max(5000)
+    .optional(),
+  reason: reasonSchema,
+});
+
+/** Input of `settle`: receipts against invoices, many to many, with an optional small difference. */
+export const settleInput = z.object({
+  receipts: z
+    .array(z.object({ receiptId: idSchema, amount: moneySchema({ sign: 'positive' }) }))
+    .max(500),
+  invoices: z
+    .array(z.object({ invoiceId: idSchema, amount: moneySchema({ sign: 'positive' }) }))
+    .min(1)
+    .max(500),
+  difference: z
+    .object({ amount: moneySchema({ sign: 'positive' }), reason: reasonSchema })
+    .optional(),
+});
+
+/** Input of `refundReceipt`. */
+export const refundInput = z.object({
+  receiptId: idSchema,
+  amount: moneySchema({ sign: 'positive' }),
+  reference: z.string().max(100).default(''),
+});
+
+/** Input of `reviewSalesOrder`. */
+export const reviewSalesOrderInput = z.object({
+  orderId: idSchema,
+  step: idSchema,
+  reviewerId: idSchema,
+  approved: z.boolean(),
+  note: z.string().max(1000).default(''),
+});
+
+/** Input of `approveSalesOrder`. */
+export const approveSalesOrderInput = z.object({
+  orderId: idSchema,
+  approverId: idSchema,
+  note: z.string().max(1000).default(''),
+});
+
+/** Input of `transitionSalesOrder` (an integrator's own event). */
+export const transitionOrderInput = z.object({ orderId: idSchema, event: idSchema });
+
+/** Input of `setSalesPolicy`. */
+export const setSalesPolicyInput = z.object({
+  invoicePolicy: z.enum(['delivery', 'order']).default('delivery'),
+  overDeliveryTolerance: decimalSchema({ sign: 'nonnegative', maxDecimals: 4 }).refine(
+    (d) => d.lessThanOrEqualTo(1),
+    { message: 'must be at most 1 (100 %)', params: { rule: 'max' } },
+  ),
+  smallDifferenceLimit: decimalSchema({ sign: 'nonnegative', maxDecimals: 4 }),
+  reviewSteps: z.array(idSchema).max(20).default([]),
+});
+
+/** Input of `amendSalesOrder` (改补单). */
+export const amendSalesOrderInput = z.object({
+  orderId: idSchema,
+  reason: reasonSchema,
+  amendedBy: idSchema,
+  /** Changed quantities of existing lines (and, with `reprice`, their prices from today's book). */
+  changes: z
+    .array(
+      z.object({
+        lineNo: z.number().int().positive(),
+        quantity: lineQty,
+        /** Price the line again from today's book (only if nothing of it was invoiced). */
+        reprice: z.boolean().default(false),
+      }),
+    )
+    .max(1000)
+    .default([]),
+  /** New lines, priced from today's book. */
+  add: z
+    .array(
+      z.object({
+        productId: idSchema,
+        quantity: lineQty,
+        unit: unitSchema.optional(),
+        unitPrice: unitPriceSchema().optional(),
+        warehouseId: idSchema.optional(),
+        shipToId: idSchema.optional(),
+      }),
+    )
+    .max(1000)
+    .default([]),
+  /** Lines to drop (only lines with nothing delivered or invoiced). */
+  remove: z.array(z.number().int().positive()).max(1000).default([]),
+  customFields: customFieldsSchema.optional(),
+  validUntil: dateSchema.optional(),
+});
+
+/** Input of `quickSale` (销售开单): order, delivery, invoice and receipt in one atomic command. */
+export const quickSaleInput = z.object({
+  customerId: idSchema,
+  shipToId: idSchema.optional(),
+  warehouseId: idSchema,
+  priceListId: idSchema,
+  taxRounding: z.union([z.literal('line'), z.literal('document')]).default('line'),
+  lines: z
+    .array(
+      z.object({
+        productId: idSchema,
+        quantity: lineQty,
+        unit: unitSchema.optional(),
+        unitPrice: unitPriceSchema().optional(),
+      }),
+    )
+    .min(1, 'a sale needs at least one line')
+    .max(1000),
+  /** Money taken at the counter (default: none — the invoice stays open). */
+  payment: z
+    .object({
+      amount: moneySchema({ sign: 'positive' }),
+      reference: z.string().max(100).default(''),
+    })
+    .optional(),
+});
 
 export * from './pricing-schemas';

@@ -14,21 +14,33 @@ import type { ValidationError } from '../kernel/errors';
 import { ok, type Result } from '../kernel/result';
 import type { Customer, Product } from '../masterdata/types';
 import { MASTERDATA_KINDS } from '../masterdata/types';
-import type { Money } from '../money/money';
+import { Money } from '../money/money';
 import { Quantity } from '../money/quantity';
 import type { RoundingMode } from '../money/rounding';
 import type { RatePort } from '../ports/rates';
 import type { AccountBalance, LedgerVoucher, StorePort } from '../ports/store';
 import { randomIds, systemClock } from '../runtime';
 import {
+  type CreditNote,
   type Delivery,
   type Invoice,
   type Receipt,
   SALES_KINDS,
   type SalesOrder,
+  type SalesOrderRevision,
+  type SalesReturn,
 } from '../sales/documents';
+import {
+  type OrderProgress,
+  type OrderStatus,
+  orderProgress,
+  orderStatus,
+  toCredit,
+} from '../sales/ledger';
 import { idSchema, parseInput } from '../validation';
-import { recordReceipt, writeOff } from './cash';
+import { type AmendmentListener, amendSalesOrder, orderRevisions } from './amend';
+import { invoiceOrders, issueCreditNote } from './billing';
+import { recordReceipt, refundReceipt, settle, writeOff } from './cash';
 import { type CommandContext, createBus, defineCommand, relay } from './command';
 import {
   accountPath,
@@ -46,20 +58,37 @@ import {
   setCreditPolicy,
   toAccountCurrency,
 } from './credit';
+import { deliverSalesOrder, returnGoods } from './fulfilment';
+import { resolveHooks, type TradecoreHooks } from './hooks';
 import { receiveStock, registerCustomer, registerProduct, registerWarehouse } from './masterdata';
+import { SALES_POLICY_ID } from './order-flow';
 import {
+  approveSalesOrder,
   cancelSalesOrder,
   closeSalesOrder,
   confirmSalesOrder,
-  deliverSalesOrder,
   draftSalesOrder,
-  invoiceSalesOrder,
   releaseCreditHold,
   reopenSalesOrder,
+  reviewSalesOrder,
+  transitionSalesOrder,
 } from './orders';
 import { pricingApi } from './pricing-api';
 import { type PricingOptions, PricingRuntime } from './pricing-runtime';
+import { quickSale } from './quick-sale';
+import { quotesApi } from './quotes-api';
+import {
+  type ArAgingInput,
+  type ArAgingReport,
+  arAging,
+  arAgingInput,
+  type DueReceivablesInput,
+  type DueReceivablesReport,
+  dueReceivables,
+  dueReceivablesInput,
+} from './receivables';
 import * as S from './schemas';
+import { onOrderAmended } from './settlement';
 import { UnitOfWork } from './unit-of-work';
 
 /** Options of {@link createTradecore}. */
@@ -84,7 +113,17 @@ export interface TradecoreOptions {
   readonly rates?: RatePort;
   /** Pricing: cost port, unit-price rounding, book cache size (rates come from `rates`). */
   readonly pricing?: PricingOptions;
+  /** Extension: an extended order machine, transition guards (veto with a reason), the approval policy. */
+  readonly hooks?: TradecoreHooks;
 }
+
+/** A sales order with its derived status and progress (computed on read, never stored). */
+export type SalesOrderView = SalesOrder & {
+  /** See `orderStatus`. */
+  readonly status: OrderStatus;
+  /** See `orderProgress`. */
+  readonly progress: OrderProgress;
+};
 
 /** Stock of a product in a warehouse, in its stock unit. */
 export interface StockView {
@@ -123,13 +162,18 @@ export function createTradecore(options: TradecoreOptions) {
     ids: options.ids ?? randomIds,
     accounts: { ...DEFAULT_ACCOUNTS, ...options.accounts },
     bus: options.bus ?? createBus(),
+    hooks: resolveHooks(options.hooks),
     maxAttempts: options.maxAttempts ?? 5,
     onSubscriberError:
       options.onSubscriberError ??
       ((error, event) => console.error(`tradecore: a subscriber of ${event.type} threw`, error)),
   };
   const pricing = new PricingRuntime(options.pricing, options.rates);
-  const settings = { rounding: options.rounding ?? 'half-up', pricing };
+  const settings = { rounding: options.rounding ?? 'half-up', pricing } as const;
+  /** Run after every amendment, in its transaction (settlement plans follow the new total). */
+  const amendmentListeners: AmendmentListener[] = [
+    (uow, order) => onOrderAmended(uow, order.id, order.gross),
+  ];
   const store = options.store;
 
   /** Runs a read-only query in one transaction of a validated tenant. */
@@ -185,31 +229,86 @@ export function createTradecore(options: TradecoreOptions) {
     draftSalesOrder: defineCommand(ctx, 'draftSalesOrder', S.draftSalesOrderInput, (uow, input) =>
       draftSalesOrder(uow, input, settings),
     ),
-    /** Confirms an order: credit and stock reserved atomically, or neither. */
+    /** Confirms an order: review steps, approvals, floors; credit and stock reserved atomically, or neither. */
     confirmSalesOrder: defineCommand(ctx, 'confirmSalesOrder', S.orderRefInput, (uow, input) =>
       confirmSalesOrder(uow, input, { rates: options.rates }),
     ),
-    /** Closes a confirmed order that will not be delivered, giving back its stock and credit. */
+    /** Records a review step (图审, 审价…) on a draft order. */
+    reviewSalesOrder: defineCommand(
+      ctx,
+      'reviewSalesOrder',
+      S.reviewSalesOrderInput,
+      reviewSalesOrder,
+    ),
+    /** Records an approval of the order's current revision (by an approver the approval policy names). */
+    approveSalesOrder: defineCommand(
+      ctx,
+      'approveSalesOrder',
+      S.approveSalesOrderInput,
+      approveSalesOrder,
+    ),
+    /** Amends an order (改补单): a new revision, re-priced and credit-checked; the old one is kept. */
+    amendSalesOrder: defineCommand(ctx, 'amendSalesOrder', S.amendSalesOrderInput, (uow, input) =>
+      amendSalesOrder(uow, input, settings, { rates: options.rates }, amendmentListeners),
+    ),
+    /** Closes a confirmed order that will not be delivered further, giving back its open stock and credit. */
     closeSalesOrder: defineCommand(ctx, 'closeSalesOrder', S.orderRefInput, closeSalesOrder),
     /** Reopens a closed order: credit is checked again and stock reserved again (or the order is held). */
     reopenSalesOrder: defineCommand(ctx, 'reopenSalesOrder', S.orderRefInput, (uow, input) =>
       reopenSalesOrder(uow, input, { rates: options.rates }),
     ),
-    /** Cancels an order, releasing its reservations. */
+    /** Cancels an order with nothing delivered or invoiced, releasing its reservations. */
     cancelSalesOrder: defineCommand(ctx, 'cancelSalesOrder', S.orderRefInput, cancelSalesOrder),
-    /** Delivers a confirmed order. */
-    deliverSalesOrder: defineCommand(ctx, 'deliverSalesOrder', S.orderRefInput, deliverSalesOrder),
-    /** Invoices a delivered order to its bill-to party. */
+    /** Runs an integrator's own order event (of an extended machine) through the guards. */
+    transitionSalesOrder: defineCommand(
+      ctx,
+      'transitionSalesOrder',
+      S.transitionOrderInput,
+      transitionSalesOrder,
+    ),
+    /** Delivers (part of) a confirmed order to one ship-to party, from one or several warehouses. */
+    deliverSalesOrder: defineCommand(ctx, 'deliverSalesOrder', S.deliverInput, (uow, input) =>
+      deliverSalesOrder(uow, input, pricing),
+    ),
+    /** Takes goods of a delivery back into stock (a return delivery), with reason and responsibility. */
+    returnGoods: defineCommand(ctx, 'returnGoods', S.returnGoodsInput, returnGoods),
+    /** Invoices everything billable on one order (see `invoice` for partial and head-office billing). */
     invoiceSalesOrder: defineCommand(
       ctx,
       'invoiceSalesOrder',
       S.invoiceOrderInput,
-      invoiceSalesOrder,
+      (uow, { orderId, ...schedule }) => invoiceOrders(uow, { orderIds: [orderId], ...schedule }),
     ),
-    /** Records a receipt (held as an advance until written off). */
+    /** Invoices orders, deliveries or line quantities to one bill-to party, per the invoice policy. */
+    invoice: defineCommand(ctx, 'invoice', S.invoiceInput, invoiceOrders),
+    /** Issues a credit note against an invoice (for a return, given lines, or all of it). */
+    issueCreditNote: defineCommand(ctx, 'issueCreditNote', S.creditNoteInput, issueCreditNote),
+    /** Records a receipt (held as an advance until allocated). */
     recordReceipt: defineCommand(ctx, 'recordReceipt', S.recordReceiptInput, recordReceipt),
-    /** Writes a receipt off against an invoice (核销). */
+    /** Settles (核销) receipts against invoices, many to many, with a small difference written off. */
+    settle: defineCommand(ctx, 'settle', S.settleInput, settle),
+    /** Writes one receipt off against one invoice (核销). */
     writeOff: defineCommand(ctx, 'writeOff', S.writeOffInput, writeOff),
+    /** Refunds part of a receipt's unallocated money (overpayment, credit balance). */
+    refundReceipt: defineCommand(ctx, 'refundReceipt', S.refundInput, refundReceipt),
+    /** Quick sale (销售开单): order, delivery, invoice and payment in one atomic command. */
+    quickSale: defineCommand(ctx, 'quickSale', S.quickSaleInput, (uow, input) =>
+      quickSale(uow, input, settings, { rates: options.rates }),
+    ),
+    /** Sets the tenant's sales policy (invoice policy, over-delivery tolerance, differences, review steps). */
+    setSalesPolicy: defineCommand(
+      ctx,
+      'setSalesPolicy',
+      S.setSalesPolicyInput,
+      async (uow, input) => {
+        const doc = { id: SALES_POLICY_ID, ...input };
+        const current = await uow.load(SALES_KINDS.policy, SALES_POLICY_ID);
+        const r = current
+          ? await uow.save(SALES_KINDS.policy, doc)
+          : await uow.create(SALES_KINDS.policy, doc);
+        return r.ok ? ok(input) : r;
+      },
+    ),
 
     // ---- credit ----
     /** Defines or updates a credit group: a limit pooled by its members (head office and subsidiaries). */
@@ -254,14 +353,32 @@ export function createTradecore(options: TradecoreOptions) {
 
     // ---- pricing ----
     ...pricingApi(ctx, pricing, settings.rounding),
+    ...quotesApi(ctx, settings),
 
     // ---- queries ----
     /** A customer. */
     getCustomer: getRecord<Customer>(MASTERDATA_KINDS.customer),
     /** A product. */
     getProduct: getRecord<Product>(MASTERDATA_KINDS.product),
-    /** A sales order. */
-    getSalesOrder: getRecord<SalesOrder>(SALES_KINDS.order),
+    /** A sales order with its derived status and progress. */
+    getSalesOrder: (tenantId: string, id: string) =>
+      query(tenantId, { id }, async (tx): Promise<SalesOrderView | undefined> => {
+        const r = await tx.records.get(SALES_KINDS.order, id);
+        if (r === undefined) return undefined;
+        const o = decode<SalesOrder>(r.data);
+        return { ...o, status: orderStatus(o), progress: orderProgress(o) };
+      }),
+    /** The kept revisions of an order (改补单 history), oldest first. */
+    salesOrderRevisions: (tenantId: string, id: string) =>
+      query(tenantId, { id }, async (tx): Promise<SalesOrderRevision[] | undefined> => {
+        const uow = new UnitOfWork(tx, ctx);
+        const o = await uow.load<SalesOrder>(SALES_KINDS.order, id);
+        return o ? orderRevisions(uow, o) : undefined;
+      }),
+    /** A credit note. */
+    getCreditNote: getRecord<CreditNote>(SALES_KINDS.creditNote),
+    /** A return. */
+    getReturn: getRecord<SalesReturn>(SALES_KINDS.salesReturn),
     /** A delivery. */
     getDelivery: getRecord<Delivery>(SALES_KINDS.delivery),
     /** An invoice. */
@@ -303,12 +420,18 @@ export function createTradecore(options: TradecoreOptions) {
         const held = [];
         for (const id of await heldOrderIds(uow)) {
           const o = await uow.load<SalesOrder>(SALES_KINDS.order, id);
-          if (o?.status === 'credit_hold') {
+          if (o?.state === 'credit_hold') {
             held.push({
               id: o.id,
               number: o.number,
-              creditAccountId: o.creditAccountId,
-              creditAmount: o.creditAmount,
+              creditAccountId: o.credit?.accountId ?? o.billToId,
+              creditAmount:
+                o.credit === null
+                  ? o.gross
+                  : Money.of(
+                      toCredit(o.gross, o.credit.rate, o.credit.minorUnits),
+                      o.credit.currency,
+                    ),
             });
           }
         }
@@ -323,7 +446,7 @@ export function createTradecore(options: TradecoreOptions) {
         const uow = new UnitOfWork(tx, ctx);
         const order = await uow.load<SalesOrder>(SALES_KINDS.order, orderId);
         if (!order) return undefined;
-        if (order.status !== 'draft' && order.status !== 'credit_hold')
+        if (order.state !== 'draft' && order.state !== 'credit_hold')
           return order.creditDecision ?? undefined;
         const path = await accountPath(uow, order.billToId);
         if (!path) return undefined;
@@ -344,6 +467,34 @@ export function createTradecore(options: TradecoreOptions) {
         } as const;
         return (await creditDecider(uow, step, policy)).decide(path);
       }),
+    // ---- receivable views ----
+    /**
+     * AR aging (应收账龄): open receivables per customer — or per head office with its
+     * subsidiaries (`rollUp: 'head-office'`) — in buckets of days overdue as of a day (default:
+     * today by the clock port; buckets default to not due, 1-30, 31-60, 61-90, 90+), in each
+     * customer's credit currency, with totals per currency. Bad input (e.g. buckets out of
+     * order) is a `VALIDATION_FAILED` naming the field.
+     */
+    arAging: async (
+      tenantId: string,
+      input: ArAgingInput = {},
+    ): Promise<Result<ArAgingReport, ValidationError>> => {
+      const parsed = parseInput(arAgingInput, input);
+      if (!parsed.ok) return parsed;
+      return query(tenantId, {}, (tx) => arAging(tx, parsed.value, ctx.clock.now()));
+    },
+    /**
+     * What is due and overdue: open receivables due on or before `asOf + withinDays` (default:
+     * today, 0 days), oldest first, at most `limit` (default 100).
+     */
+    dueReceivables: async (
+      tenantId: string,
+      input: DueReceivablesInput = {},
+    ): Promise<Result<DueReceivablesReport, ValidationError>> => {
+      const parsed = parseInput(dueReceivablesInput, input);
+      if (!parsed.ok) return parsed;
+      return query(tenantId, {}, (tx) => dueReceivables(tx, parsed.value, ctx.clock.now()));
+    },
     /** Vouchers posted for a document. */
     vouchersFor: (tenantId: string, sourceKind: string, sourceId: string) =>
       query(

@@ -19,6 +19,7 @@ import type { DuplicateError, NotFoundError, VersionConflictError } from '../ker
 import { TradecoreBug } from '../kernel/errors';
 import { err, ok, type Result } from '../kernel/result';
 import type { JsonPrimitive, LedgerVoucher, OutboxEntry, Transaction } from '../ports/store';
+import { type ResolvedHooks, resolveHooks, type TransitionContext } from './hooks';
 
 /** Services a use case needs besides the transaction. */
 export interface UnitOfWorkDeps {
@@ -28,7 +29,11 @@ export interface UnitOfWorkDeps {
   readonly ids: IdGenerator;
   /** Account mapping for vouchers. */
   readonly accounts: AccountMap;
+  /** Extension hooks (order machine, guards, approval policy). */
+  readonly hooks?: ResolvedHooks;
 }
+
+const NO_HOOKS = resolveHooks();
 
 /** One use case's view of a transaction. */
 export class UnitOfWork {
@@ -55,6 +60,20 @@ export class UnitOfWork {
   /** The account mapping. */
   get accounts(): AccountMap {
     return this.deps.accounts;
+  }
+
+  /** Extension hooks. */
+  get hooks(): ResolvedHooks {
+    return this.deps.hooks ?? NO_HOOKS;
+  }
+
+  /** Runs the guards for a transition; the first veto's reason, or `null`. */
+  async veto(t: Omit<TransitionContext, 'tenantId' | 'now'>): Promise<string | null> {
+    for (const g of this.hooks.guards) {
+      const reason = await g({ ...t, tenantId: this.tenantId, now: this.now });
+      if (reason) return reason;
+    }
+    return null;
   }
 
   /**

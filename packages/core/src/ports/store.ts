@@ -259,6 +259,68 @@ export interface OverdueSummary {
 }
 
 /**
+ * What {@link CreditOps.aging} adds up: the open items (residual > 0) of the tenant, or of some
+ * accounts, by how many days they are overdue on `asOf`.
+ *
+ * An item's days overdue are the calendar days from its due date to `asOf` (due 2026-11-21,
+ * asOf 2026-11-22: 1 day). An item due on `asOf` or later is not due. The caller (core) checks
+ * the query; adapters may assume it is well formed.
+ */
+export interface AgingQuery {
+  /** The day the ages are taken at, `YYYY-MM-DD` (year 1000 or later). */
+  readonly asOf: string;
+  /**
+   * Upper limits (inclusive) of days overdue: at most 64 strictly ascending integers in
+   * 1‥36,500, e.g. `[30, 60, 90]`; may be empty (then every overdue item is in the one
+   * open-ended bucket).
+   */
+  readonly bounds: readonly number[];
+  /** Only these accounts (an empty list: none); every account of the tenant when omitted. */
+  readonly accountIds?: readonly string[];
+}
+
+/**
+ * Open residuals of one account by age (see {@link AgingQuery}). Amounts are in the account's
+ * currency; every figure covers only items with residual > 0.
+ */
+export interface AgingRow {
+  /** The account (customer) the items belong to. */
+  readonly accountId: string;
+  /** Currency of the account's credit account, or `null` when the account has none. */
+  readonly currency: string | null;
+  /** Σ residual of the items not due yet (due date ≥ `asOf`). */
+  readonly notDue: Dec;
+  /**
+   * `bounds.length + 1` sums: entry `i < bounds.length` holds the items overdue by more than
+   * `bounds[i - 1]` (0 for the first) and at most `bounds[i]` days; the last entry holds those
+   * overdue by more than the last bound (by more than 0 days when `bounds` is empty).
+   */
+  readonly buckets: readonly Dec[];
+  /** Σ residual of every open item of the account: `notDue + Σ buckets`. */
+  readonly total: Dec;
+  /** How many open items. */
+  readonly count: number;
+  /** The earliest due date among them (due or not). */
+  readonly oldestDueDate: string;
+}
+
+/** What {@link CreditOps.dueItems} lists. */
+export interface DueItemsQuery {
+  /** Items due on or before this day, `YYYY-MM-DD`. */
+  readonly through: string;
+  /** Only these accounts (an empty list: none); every account of the tenant when omitted. */
+  readonly accountIds?: readonly string[];
+  /** At most this many items, a positive integer. */
+  readonly limit: number;
+}
+
+/** An open item with the currency of its account (see {@link CreditOps.dueItems}). */
+export interface DueOpenItem extends OpenItem {
+  /** Currency of the account's credit account, or `null` when the account has none. */
+  readonly currency: string | null;
+}
+
+/**
  * Credit accounts with exposure in buckets, and the open items that age. Amounts are in the
  * account's currency.
  */
@@ -292,6 +354,20 @@ export interface CreditOps {
   openItemsOf(sourceKind: string, sourceId: string): Promise<OpenItem[]>;
   /** Open items of the accounts due strictly before `beforeDate` (`YYYY-MM-DD`). */
   overdue(accountIds: readonly string[], beforeDate: string): Promise<OverdueSummary>;
+  /**
+   * Open items (residual > 0) added up per account by age, in one read: one {@link AgingRow}
+   * per account that has at least one, ordered by account id (accounts without open items have
+   * no row). The figures must equal core's `ageOpenItems` over the same items — the adapter
+   * applies the given bounds and nothing else (a row's bucket `i` holds the items whose due
+   * date `d` satisfies `asOf − bounds[i] days ≤ d < asOf − bounds[i − 1] days`; see core's
+   * `agingCutoffs`).
+   */
+  aging(query: AgingQuery): Promise<AgingRow[]>;
+  /**
+   * Open items (residual > 0) due on or before `through`, optionally of some accounts, ordered
+   * by due date, then item id; at most `limit` of them.
+   */
+  dueItems(query: DueItemsQuery): Promise<DueOpenItem[]>;
 }
 
 /** Gapless numbering. */

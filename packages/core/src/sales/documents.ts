@@ -20,15 +20,13 @@ import type {
 import type { Dec } from '../money/decimal';
 import type { Money } from '../money/money';
 import type { Quantity } from '../money/quantity';
-import type { CreditBucket } from '../ports/store';
 import type { PriceTrace } from '../pricing/trace';
-import type { DeliveryStatus, InvoiceStatus, OrderStatus, ReceiptStatus } from './machines';
 
 /** Tax rounding: per line, or once per document and tax rate. */
 export type TaxRounding = 'line' | 'document';
 
-/** One line of a sales order. Price and amounts are locked when the line is priced. */
-export interface SalesOrderLine {
+/** The priced part of an order line, as the pricing engine returns it. */
+export interface PricedLine {
   /** 1-based line number. */
   readonly lineNo: number;
   /** Product. */
@@ -54,7 +52,68 @@ export interface SalesOrderLine {
   readonly priceSource: PriceTrace;
 }
 
-/** A sales order. */
+/**
+ * One line of a sales order: its price, where it ships from and to, and its quantity ledger
+ * (line unit). Reserved, open and uninvoiced quantities and the line's exposure are derived
+ * (see `lineLedger`).
+ */
+export interface SalesOrderLine extends PricedLine {
+  /** Warehouse the line reserves and ships from (deliveries may ship from another). */
+  readonly warehouseId: WarehouseId;
+  /** Ship-to party of the line (a distributor's terminal customer). */
+  readonly shipToId: ShipToId;
+  /** Delivered so far. */
+  readonly delivered: Dec;
+  /** Returned so far. */
+  readonly returned: Dec;
+  /** Invoiced so far. */
+  readonly invoiced: Dec;
+  /** Credited so far by credit notes. */
+  readonly credited: Dec;
+}
+
+/** How an order's or invoice's exposure is carried on a credit account. */
+export interface CreditLink {
+  /** The credit account (the bill-to party). */
+  readonly accountId: string;
+  /** Its currency. */
+  readonly currency: string;
+  /** Its currency's minor units. */
+  readonly minorUnits: number;
+  /** Credit-currency units per document-currency unit, fixed at confirmation (1 if the same). */
+  readonly rate: Dec;
+}
+
+/** A review step taken on an order before confirmation (e.g. drawing review 图审, price review 审价). */
+export interface OrderReview {
+  /** The step, as configured in the sales policy. */
+  readonly step: string;
+  /** Reviewer. */
+  readonly reviewerId: string;
+  /** Passed or not. */
+  readonly approved: boolean;
+  /** Note. */
+  readonly note: string;
+  /** When. */
+  readonly at: string;
+}
+
+/** An approval of an order by an approver the approval policy named. */
+export interface OrderApproval {
+  /** Approver. */
+  readonly approverId: string;
+  /** Note. */
+  readonly note: string;
+  /** The order revision approved. */
+  readonly revision: number;
+  /** When. */
+  readonly at: string;
+}
+
+/** Custom fields: integrators' own data on a document, validated as JSON primitives. */
+export type CustomFields = Readonly<Record<string, string | number | boolean | null>>;
+
+/** A sales order (or contract). */
 export interface SalesOrder {
   /** Id. */
   readonly id: SalesOrderId;
@@ -62,15 +121,21 @@ export interface SalesOrder {
   readonly tenantId: TenantId;
   /** Document number. */
   readonly number: string;
-  /** State. */
-  readonly status: OrderStatus;
+  /**
+   * Workflow state (`draft`, `credit_hold`, `confirmed`, `closed`, `cancelled`, or an
+   * integrator's own): decided by people and policies. Where the order stands in delivery,
+   * billing and payment is derived — see `orderStatus`.
+   */
+  readonly state: string;
+  /** Revision: 1 when drafted, +1 per amendment (改补单); earlier revisions are kept. */
+  readonly revision: number;
   /** Sold-to customer. */
   readonly customerId: CustomerId;
-  /** Invoiced party. */
+  /** Invoiced party (the customer's bill-to, e.g. its head office). */
   readonly billToId: CustomerId;
-  /** Ship-to party of the customer. */
+  /** Default ship-to party. */
   readonly shipToId: ShipToId;
-  /** Issuing warehouse. */
+  /** Default warehouse. */
   readonly warehouseId: WarehouseId;
   /** Price list used. */
   readonly priceListId: PriceListId;
@@ -80,7 +145,7 @@ export interface SalesOrder {
   readonly priceIncludesTax: boolean;
   /** Tax rounding policy. */
   readonly taxRounding: TaxRounding;
-  /** Lines. */
+  /** Lines with their ledgers. */
   readonly lines: readonly SalesOrderLine[];
   /** Σ net. */
   readonly net: Money;
@@ -88,24 +153,54 @@ export interface SalesOrder {
   readonly tax: Money;
   /** Σ gross. */
   readonly gross: Money;
-  /** The credit account the order's exposure sits on (its bill-to party); set at confirmation. */
-  readonly creditAccountId: string | null;
-  /** The order's exposure in the credit account's currency, converted once, at confirmation. */
-  readonly creditAmount: Money | null;
-  /** The bucket that exposure sits in now (`null`: none — draft, held, cancelled or paid). */
-  readonly creditBucket: CreditBucket | null;
-  /** The part of `creditAmount` still in `creditBucket` (write-offs free it step by step). */
-  readonly creditOutstanding: Money | null;
+  /** Σ gross of this order's invoice lines. */
+  readonly billedGross: Money;
+  /** Σ gross of this order's credit-note lines. */
+  readonly creditedGross: Money;
+  /** Paid: this order's share of what was settled on its invoices. */
+  readonly paid: Money;
+  /** The credit account the exposure sits on and the fixed rate to its currency (set at confirmation). */
+  readonly credit: CreditLink | null;
   /** The last credit decision taken for the order (see `explainCredit`). */
   readonly creditDecision: CreditDecision | null;
   /** Credit holds and their releases, oldest first. */
   readonly creditHolds: readonly CreditHold[];
+  /** Review steps taken. */
+  readonly reviews: readonly OrderReview[];
+  /** Approvals recorded. */
+  readonly approvals: readonly OrderApproval[];
+  /** Integrators' own fields. */
+  readonly customFields: CustomFields;
+  /** Contract end date (`YYYY-MM-DD`), if the order is a contract with a term. */
+  readonly validUntil: string | null;
   /** When it was drafted. */
   readonly createdAt: string;
   /** Deliveries made. */
   readonly deliveryIds: readonly DeliveryId[];
-  /** Invoices issued. */
+  /** Invoices with lines of this order. */
   readonly invoiceIds: readonly InvoiceId[];
+}
+
+/** A kept revision of an order: its lines and totals before an amendment. */
+export interface SalesOrderRevision {
+  /** `<orderId>@<revision>`. */
+  readonly id: string;
+  /** Order. */
+  readonly orderId: SalesOrderId;
+  /** The revision these lines were. */
+  readonly revision: number;
+  /** Lines then. */
+  readonly lines: readonly SalesOrderLine[];
+  /** Σ gross then. */
+  readonly gross: Money;
+  /** Custom fields then. */
+  readonly customFields: CustomFields;
+  /** Why it was amended. */
+  readonly reason: string;
+  /** Who amended it. */
+  readonly amendedBy: string;
+  /** When it was superseded. */
+  readonly supersededAt: string;
 }
 
 /** A credit hold on an order and how it ended. */
@@ -122,21 +217,29 @@ export interface CreditHold {
   readonly reason: string | null;
 }
 
-/** One line of a delivery, in the stock unit, at the cost the cost source gave. */
+/** One line of a delivery. */
 export interface DeliveryLine {
-  /** The order line. */
+  /** 1-based delivery line number. */
   readonly lineNo: number;
+  /** The order line. */
+  readonly orderLineNo: number;
   /** Product. */
   readonly productId: ProductId;
-  /** Quantity issued, in the stock unit. */
+  /** Warehouse issued from. */
+  readonly warehouseId: WarehouseId;
+  /** Quantity in the order line's unit. */
   readonly quantity: Quantity;
-  /** Cost per stock unit. */
+  /** Quantity issued, in the stock unit. */
+  readonly stockQuantity: Quantity;
+  /** Cost per stock unit, from the cost port. */
   readonly unitCost: Money;
   /** Line cost. */
   readonly cost: Money;
+  /** Returned since (line unit). */
+  readonly returned: Dec;
 }
 
-/** A delivery (outbound shipment). */
+/** A delivery (outbound shipment) to one ship-to party. */
 export interface Delivery {
   /** Id. */
   readonly id: DeliveryId;
@@ -144,16 +247,12 @@ export interface Delivery {
   readonly tenantId: TenantId;
   /** Number. */
   readonly number: string;
-  /** State. */
-  readonly status: DeliveryStatus;
   /** Order delivered. */
   readonly orderId: SalesOrderId;
   /** Sold-to customer. */
   readonly customerId: CustomerId;
   /** Ship-to party. */
   readonly shipToId: ShipToId;
-  /** Warehouse issued from. */
-  readonly warehouseId: WarehouseId;
   /** Lines. */
   readonly lines: readonly DeliveryLine[];
   /** Σ cost. */
@@ -162,13 +261,17 @@ export interface Delivery {
   readonly postedAt: string;
 }
 
-/** One invoice line (copied from the order line it bills). */
+/** One invoice line: a quantity of one order line. */
 export interface InvoiceLine {
-  /** Order line. */
+  /** 1-based invoice line number. */
   readonly lineNo: number;
+  /** Order. */
+  readonly orderId: SalesOrderId;
+  /** Order line. */
+  readonly orderLineNo: number;
   /** Product. */
   readonly productId: ProductId;
-  /** Quantity billed (line unit). */
+  /** Quantity billed (order line unit). */
   readonly quantity: Quantity;
   /** Unit price. */
   readonly unitPrice: Money;
@@ -178,9 +281,11 @@ export interface InvoiceLine {
   readonly tax: Money;
   /** Gross. */
   readonly gross: Money;
+  /** Quantity credited since by credit notes. */
+  readonly credited: Dec;
 }
 
-/** An invoice to the bill-to party. */
+/** An invoice to a bill-to party; may bill several orders (head-office billing). */
 export interface Invoice {
   /** Id. */
   readonly id: InvoiceId;
@@ -188,14 +293,10 @@ export interface Invoice {
   readonly tenantId: TenantId;
   /** Number. */
   readonly number: string;
-  /** State. */
-  readonly status: InvoiceStatus;
-  /** Order billed. */
-  readonly orderId: SalesOrderId;
-  /** Deliveries billed. */
+  /** Orders billed. */
+  readonly orderIds: readonly SalesOrderId[];
+  /** Deliveries billed (when invoiced by delivery). */
   readonly deliveryIds: readonly DeliveryId[];
-  /** Sold-to customer. */
-  readonly customerId: CustomerId;
   /** Invoiced party (receivable owner). */
   readonly billToId: CustomerId;
   /** ISO 4217 code. */
@@ -208,14 +309,119 @@ export interface Invoice {
   readonly tax: Money;
   /** Σ gross — the receivable. */
   readonly gross: Money;
-  /** Written off against receipts so far. */
+  /** Σ credit notes against it. */
+  readonly credited: Money;
+  /** Settled by receipts and written-off differences. */
   readonly settled: Money;
-  /** gross − settled. */
-  readonly residual: Money;
+  /** How the receivable sits on the credit account. */
+  readonly credit: CreditLink | null;
   /** When it was issued. */
   readonly issuedAt: string;
   /** Due dates and amounts (installments, 分期), earliest first. */
   readonly schedule: readonly { readonly dueDate: string; readonly amount: Money }[];
+}
+
+/** One line of a credit note. */
+export interface CreditNoteLine {
+  /** The invoice line credited. */
+  readonly invoiceLineNo: number;
+  /** Order. */
+  readonly orderId: SalesOrderId;
+  /** Order line. */
+  readonly orderLineNo: number;
+  /** Product. */
+  readonly productId: ProductId;
+  /** Quantity credited (order line unit). */
+  readonly quantity: Quantity;
+  /** Net. */
+  readonly net: Money;
+  /** VAT. */
+  readonly tax: Money;
+  /** Gross. */
+  readonly gross: Money;
+}
+
+/** A credit note (红字发票) against an invoice. */
+export interface CreditNote {
+  /** Id. */
+  readonly id: string;
+  /** Owning tenant. */
+  readonly tenantId: TenantId;
+  /** Number. */
+  readonly number: string;
+  /** Invoice credited. */
+  readonly invoiceId: InvoiceId;
+  /** Its bill-to party. */
+  readonly billToId: CustomerId;
+  /** The return it credits, if any. */
+  readonly returnId: string | null;
+  /** Why. */
+  readonly reason: string;
+  /** Lines. */
+  readonly lines: readonly CreditNoteLine[];
+  /** Σ net. */
+  readonly net: Money;
+  /** Σ VAT. */
+  readonly tax: Money;
+  /** Σ gross. */
+  readonly gross: Money;
+  /** The part that reduced the invoice's open amount. */
+  readonly toInvoice: Money;
+  /** The rest: a credit balance for the customer (to allocate or refund). */
+  readonly toBalance: Money;
+  /** The receipt-like balance record holding `toBalance`, if any. */
+  readonly balanceId: ReceiptId | null;
+  /** When it was issued. */
+  readonly issuedAt: string;
+}
+
+/** Who is responsible for a return. */
+export type ReturnResponsibility = 'customer' | 'company' | 'carrier' | 'supplier';
+
+/** One line of a return. */
+export interface ReturnLine {
+  /** The delivery line returned. */
+  readonly deliveryLineNo: number;
+  /** Order line. */
+  readonly orderLineNo: number;
+  /** Product. */
+  readonly productId: ProductId;
+  /** Quantity (order line unit). */
+  readonly quantity: Quantity;
+  /** In the stock unit. */
+  readonly stockQuantity: Quantity;
+  /** Cost per stock unit it left at. */
+  readonly unitCost: Money;
+  /** Cost returned to stock. */
+  readonly cost: Money;
+}
+
+/** A sales return and its return delivery (goods back into stock). */
+export interface SalesReturn {
+  /** Id. */
+  readonly id: string;
+  /** Owning tenant. */
+  readonly tenantId: TenantId;
+  /** Number. */
+  readonly number: string;
+  /** Delivery the goods came from. */
+  readonly deliveryId: DeliveryId;
+  /** Order. */
+  readonly orderId: SalesOrderId;
+  /** Warehouse they go back into. */
+  readonly warehouseId: WarehouseId;
+  /** Why. */
+  readonly reason: string;
+  /** Who is responsible. */
+  readonly responsibility: ReturnResponsibility;
+  /** Lines. */
+  readonly lines: readonly ReturnLine[];
+  /** Σ cost. */
+  readonly totalCost: Money;
+  /** Credit notes issued for it. */
+  readonly creditNoteIds: readonly string[];
+  /** When. */
+  readonly postedAt: string;
 }
 
 /** One allocation of a receipt to an invoice. */
@@ -228,7 +434,22 @@ export interface ReceiptAllocation {
   readonly amount: Money;
 }
 
-/** A receipt (incoming payment), first held as an advance, then written off against invoices. */
+/** A refund paid out of a receipt's unallocated money. */
+export interface Refund {
+  /** Refund id. */
+  readonly refundId: string;
+  /** Amount. */
+  readonly amount: Money;
+  /** Bank reference. */
+  readonly reference: string;
+  /** When. */
+  readonly at: string;
+}
+
+/**
+ * Money a customer has with us: a bank receipt (held as an advance, 预收, until allocated) or a
+ * credit balance a credit note left. Its unallocated part is the customer's credit balance.
+ */
 export interface Receipt {
   /** Id. */
   readonly id: ReceiptId;
@@ -236,25 +457,29 @@ export interface Receipt {
   readonly tenantId: TenantId;
   /** Number. */
   readonly number: string;
-  /** State. */
-  readonly status: ReceiptStatus;
-  /** Paying customer. */
+  /** Where the money came from. */
+  readonly source: 'bank' | 'credit-note';
+  /** Paying customer (for a head office: may settle its subsidiaries' invoices). */
   readonly payerId: CustomerId;
+  /** The order an advance was received for, if any. */
+  readonly orderId: SalesOrderId | null;
   /** Amount received. */
   readonly amount: Money;
   /** Σ allocations. */
   readonly allocated: Money;
-  /** amount − allocated. */
-  readonly unallocated: Money;
+  /** Σ refunds. */
+  readonly refunded: Money;
   /** Allocations. */
   readonly allocations: readonly ReceiptAllocation[];
+  /** Refunds. */
+  readonly refunds: readonly Refund[];
   /** When it was received. */
   readonly receivedAt: string;
-  /** Bank reference. */
+  /** Bank reference (or the credit note's number). */
   readonly reference: string;
 }
 
-/** A write-off (核销) of a receipt against an invoice. */
+/** A write-off (核销) against an invoice: a receipt's money, or a small difference written off. */
 export interface WriteOff {
   /** Id. */
   readonly id: string;
@@ -262,14 +487,20 @@ export interface WriteOff {
   readonly tenantId: TenantId;
   /** Number. */
   readonly number: string;
-  /** Receipt. */
-  readonly receiptId: ReceiptId;
+  /** Receipt (`null` for a written-off difference). */
+  readonly receiptId: ReceiptId | null;
   /** Invoice. */
   readonly invoiceId: InvoiceId;
   /** The receivable's owner. */
   readonly partyId: CustomerId;
   /** Amount. */
   readonly amount: Money;
+  /** Allocation of money, or a difference written off. */
+  readonly kind: 'allocation' | 'difference';
+  /** Reason (for a difference). */
+  readonly reason: string;
+  /** The settlement it belongs to (several write-offs posted together). */
+  readonly settlementId: string;
   /** When. */
   readonly postedAt: string;
 }
@@ -277,8 +508,12 @@ export interface WriteOff {
 /** Store kinds of the sales documents. */
 export const SALES_KINDS = {
   order: 'sales-order',
+  revision: 'sales-order-revision',
   delivery: 'delivery',
   invoice: 'invoice',
+  creditNote: 'credit-note',
+  salesReturn: 'sales-return',
   receipt: 'receipt',
   writeOff: 'write-off',
+  policy: 'sales-policy',
 } as const;

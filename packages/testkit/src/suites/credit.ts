@@ -140,7 +140,7 @@ export function creditSuite(h: StoreHarness): void {
       const b = await order(tc, t, 1, 'SUB2'); // 11.30 → SUB2 would be 67.80 > 60
       const c = await order(tc, t, 4, 'SUB3'); // 45.20 → group would be 101.70 > 100
       const d = await order(tc, t, 3, 'SUB3'); // 33.90 → group 90.40 fits
-      expect(unwrap(await tc.confirmSalesOrder(t, { orderId: a.id })).status).toBe('confirmed');
+      expect(unwrap(await tc.confirmSalesOrder(t, { orderId: a.id })).state).toBe('confirmed');
       const rb = await tc.confirmSalesOrder(t, { orderId: b.id });
       expect(!rb.ok && rb.error.code).toBe('CREDIT_LIMIT_EXCEEDED');
       const rc = await tc.confirmSalesOrder(t, { orderId: c.id });
@@ -151,7 +151,7 @@ export function creditSuite(h: StoreHarness): void {
           lim && 'accountId' in lim ? [lim.accountId, lim.exceededBy.toFixed()] : null,
         ).toEqual(['G-EAST', '1.70']);
       }
-      expect(unwrap(await tc.confirmSalesOrder(t, { orderId: d.id })).status).toBe('confirmed');
+      expect(unwrap(await tc.confirmSalesOrder(t, { orderId: d.id })).state).toBe('confirmed');
       const g = unwrap(await tc.creditStatus(t, 'G-EAST'))!;
       expect(g.exposure.toFixed()).toBe('90.40');
       expect(g.members.map((m) => [m.accountId, m.exposure.toFixed()])).toEqual([
@@ -175,14 +175,14 @@ export function creditSuite(h: StoreHarness): void {
       unwrap(await tc.confirmSalesOrder(t, { orderId: first.id }));
       const second = await order(tc, t, 2); // 22.60 → 113.00 > 100
       const held = unwrap(await tc.confirmSalesOrder(t, { orderId: second.id }));
-      expect(held.status).toBe('credit_hold');
+      expect(held.state).toBe('credit_hold');
       expect(held.creditHolds[0]?.decision.reasons.map((r) => r.code)).toEqual(['LIMIT_EXCEEDED']);
       expect(unwrap(await tc.stockLevel(t, 'P1', 'W'))!.reserved.toString()).toBe('8 EA');
       expect(await exposure(tc, t, 'HQ')).toBe('90.40');
       const st = unwrap(await tc.creditStatus(t, 'HQ'))!;
       expect(st.holds.map((x) => [x.orderId, x.amount.toFixed()])).toEqual([[second.id, '22.60']]);
       const third = await order(tc, t, 1);
-      expect(unwrap(await tc.confirmSalesOrder(t, { orderId: third.id })).status).toBe(
+      expect(unwrap(await tc.confirmSalesOrder(t, { orderId: third.id })).state).toBe(
         'credit_hold',
       );
 
@@ -199,7 +199,7 @@ export function creditSuite(h: StoreHarness): void {
           reason: 'long-standing customer',
         }),
       );
-      expect(byBoss.status).toBe('confirmed');
+      expect(byBoss.state).toBe('confirmed');
       expect(byBoss.creditHolds.at(-1)).toMatchObject({
         releasedBy: 'boss',
         reason: 'long-standing customer',
@@ -209,15 +209,15 @@ export function creditSuite(h: StoreHarness): void {
       const inv = await ship(tc, t, first.id);
       await pay(tc, t, inv.id, inv.gross);
       const after = unwrap(await tc.getSalesOrder(t, second.id))!;
-      expect(after.status).toBe('confirmed');
+      expect(after.state).toBe('confirmed');
       expect(after.creditHolds.at(-1)).toMatchObject({ releasedBy: 'system' });
       expect(await exposure(tc, t, 'HQ')).toBe('33.90');
       expect(unwrap(await tc.stockLevel(t, 'P1', 'W'))!.reserved.toString()).toBe('3 EA');
       const cancelled = await order(tc, t, 50);
-      expect(unwrap(await tc.confirmSalesOrder(t, { orderId: cancelled.id })).status).toBe(
+      expect(unwrap(await tc.confirmSalesOrder(t, { orderId: cancelled.id })).state).toBe(
         'credit_hold',
       );
-      expect(unwrap(await tc.cancelSalesOrder(t, { orderId: cancelled.id })).status).toBe(
+      expect(unwrap(await tc.cancelSalesOrder(t, { orderId: cancelled.id })).state).toBe(
         'cancelled',
       );
     });
@@ -226,16 +226,16 @@ export function creditSuite(h: StoreHarness): void {
       const { t, tc } = await seeded(store, 'reopen', '100.00');
       const a = await order(tc, t, 8); // 90.40
       unwrap(await tc.confirmSalesOrder(t, { orderId: a.id }));
-      expect(unwrap(await tc.closeSalesOrder(t, { orderId: a.id })).status).toBe('closed');
+      expect(unwrap(await tc.closeSalesOrder(t, { orderId: a.id })).state).toBe('closed');
       expect(await exposure(tc, t, 'HQ')).toBe('0.00');
       expect(unwrap(await tc.stockLevel(t, 'P1', 'W'))!.reserved.toString()).toBe('0 EA');
       const b = await order(tc, t, 5); // 56.50
       unwrap(await tc.confirmSalesOrder(t, { orderId: b.id }));
       const r = await tc.reopenSalesOrder(t, { orderId: a.id });
       expect(!r.ok && r.error.code).toBe('CREDIT_LIMIT_EXCEEDED');
-      expect(unwrap(await tc.getSalesOrder(t, a.id))!.status).toBe('closed');
+      expect(unwrap(await tc.getSalesOrder(t, a.id))!.state).toBe('closed');
       unwrap(await tc.cancelSalesOrder(t, { orderId: b.id }));
-      expect(unwrap(await tc.reopenSalesOrder(t, { orderId: a.id })).status).toBe('confirmed');
+      expect(unwrap(await tc.reopenSalesOrder(t, { orderId: a.id })).state).toBe('confirmed');
       expect(await exposure(tc, t, 'HQ')).toBe('90.40');
     });
 
@@ -255,7 +255,7 @@ export function creditSuite(h: StoreHarness): void {
       unwrap(await tc.deliverSalesOrder(t, { orderId: a.id }));
       const held = await tc.deliverSalesOrder(t, { orderId: b.id });
       expect(!held.ok && held.error.code).toBe('CREDIT_LIMIT_EXCEEDED');
-      expect(unwrap(await tc.getSalesOrder(t, b.id))!.status).toBe('confirmed');
+      expect(unwrap(await tc.getSalesOrder(t, b.id))!.state).toBe('confirmed');
     });
 
     it('counts a temporary increase until it expires, deposits always, and nothing on a frozen account', async () => {
@@ -274,7 +274,7 @@ export function creditSuite(h: StoreHarness): void {
         }),
       );
       const a = await order(tc, t, 7); // 79.10 ≤ 80
-      expect(unwrap(await tc.confirmSalesOrder(t, { orderId: a.id })).status).toBe('confirmed');
+      expect(unwrap(await tc.confirmSalesOrder(t, { orderId: a.id })).state).toBe('confirmed');
       unwrap(await tc.cancelSalesOrder(t, { orderId: a.id }));
       clock.set('2026-11-23T00:00:00.000Z');
       const b = await order(tc, t, 7);
@@ -293,7 +293,7 @@ export function creditSuite(h: StoreHarness): void {
         }),
       );
       expect(unwrap(await tc.creditStatus(t, 'HQ'))!.capacity?.toFixed()).toBe('95.00');
-      expect(unwrap(await tc.confirmSalesOrder(t, { orderId: b.id })).status).toBe('confirmed');
+      expect(unwrap(await tc.confirmSalesOrder(t, { orderId: b.id })).state).toBe('confirmed');
       const tooMuch = await tc.recordCreditDeposit(t, {
         accountId: 'HQ',
         amount: { amount: '-45.01', currency: 'CNY' },
@@ -305,7 +305,7 @@ export function creditSuite(h: StoreHarness): void {
       expect(!f.ok && f.error.code).toBe('CREDIT_ACCOUNT_FROZEN');
       unwrap(await tc.deliverSalesOrder(t, { orderId: b.id }));
       unwrap(await tc.freezeCredit(t, { accountId: 'HQ', frozen: false, reason: 'settled' }));
-      expect(unwrap(await tc.confirmSalesOrder(t, { orderId: c.id })).status).toBe('confirmed');
+      expect(unwrap(await tc.confirmSalesOrder(t, { orderId: c.id })).state).toBe('confirmed');
     });
 
     it('ages installments on their own and blocks new orders while one is overdue beyond the policy', async () => {
@@ -326,7 +326,7 @@ export function creditSuite(h: StoreHarness): void {
       clock.set('2026-12-05T00:00:00.000Z');
       expect(unwrap(await tc.creditStatus(t, 'HQ'))!.overdue.amount.toFixed()).toBe('33.90');
       const next = await order(tc, t, 1);
-      expect(unwrap(await tc.confirmSalesOrder(t, { orderId: next.id })).status).toBe('confirmed'); // 4 days late: allowed
+      expect(unwrap(await tc.confirmSalesOrder(t, { orderId: next.id })).state).toBe('confirmed'); // 4 days late: allowed
       clock.set('2026-12-20T00:00:00.000Z');
       const late = await order(tc, t, 1);
       const r = await tc.confirmSalesOrder(t, { orderId: late.id });
@@ -341,7 +341,7 @@ export function creditSuite(h: StoreHarness): void {
       await pay(tc, t, inv.id, '33.90'); // settles the earliest installment first
       const s = unwrap(await tc.creditStatus(t, 'HQ'))!;
       expect([s.overdue.count, s.buckets.receivables.toFixed()]).toEqual([0, '79.10']);
-      expect(unwrap(await tc.confirmSalesOrder(t, { orderId: late.id })).status).toBe('confirmed');
+      expect(unwrap(await tc.confirmSalesOrder(t, { orderId: late.id })).state).toBe('confirmed');
     });
 
     it('converts an order in another currency once, at confirmation, through the rate port', async () => {
@@ -370,7 +370,7 @@ export function creditSuite(h: StoreHarness): void {
         }),
       );
       const c = unwrap(await tc.confirmSalesOrder(t, { orderId: o.id }));
-      expect([c.gross.toString(), c.creditAmount?.toString()]).toEqual(['USD 22.60', 'CNY 160.46']);
+      expect([c.gross.toString(), c.credit?.currency]).toEqual(['USD 22.60', 'CNY']);
       expect(await exposure(tc, t, 'HQ')).toBe('160.46');
       const noRate = tradecoreFor(store, t, { ids: new SequentialIds(`${t}:second:`) });
       const o2 = unwrap(
@@ -416,7 +416,7 @@ export function creditSuite(h: StoreHarness): void {
       unwrap(await tc.assignCreditGroup(t, { customerId: 'SUB2', groupId: 'G1' }));
       unwrap(await tc.setCreditPolicy(t, { onBlockedConfirm: 'hold', approvers: ['boss'] }));
       const big = await order(tc, t, 20);
-      expect(unwrap(await tc.confirmSalesOrder(t, { orderId: big.id })).status).toBe('credit_hold');
+      expect(unwrap(await tc.confirmSalesOrder(t, { orderId: big.id })).state).toBe('credit_hold');
       const before = await fingerprint(store, t, undefined, [
         'HQ',
         'SUB',

@@ -188,7 +188,7 @@ export function pricingSuite(h: StoreHarness): void {
           reason: 'key account',
         }),
       );
-      expect(unwrap(await tc.confirmSalesOrder(t, { orderId: o.id })).status).toBe('confirmed');
+      expect(unwrap(await tc.confirmSalesOrder(t, { orderId: o.id })).state).toBe('confirmed');
     });
 
     it('expands bundles, adds free goods, and answers price history and explanations', async () => {

@@ -1,0 +1,549 @@
+/**
+ * Invoices (by order or by delivery, partial, several orders to one bill-to party — head-office
+ * billing) and credit notes.
+ *
+ * @module
+ */
+import type { z } from 'zod';
+import type { CustomerId, DeliveryId, InvoiceId, ReceiptId, SalesOrderId } from '../kernel/brand';
+import { type CurrencyMismatchError, type NotFoundError, TradecoreBug } from '../kernel/errors';
+import { err, ok } from '../kernel/result';
+import { allocate } from '../money/allocate';
+import { Dec } from '../money/decimal';
+import { Money } from '../money/money';
+import { Quantity } from '../money/quantity';
+import {
+  type CreditNote,
+  type CreditNoteLine,
+  type Delivery,
+  type Invoice,
+  type InvoiceLine,
+  type Receipt,
+  SALES_KINDS,
+  type SalesOrder,
+  type SalesReturn,
+} from '../sales/documents';
+import type {
+  CreditExceedsInvoicedError,
+  InvoiceExceedsBillableError,
+  NothingToInvoiceError,
+  PartyMismatchError,
+} from '../sales/errors';
+import {
+  addBuckets,
+  type Buckets,
+  invoiceBuckets,
+  invoiceResidual,
+  lineLedger,
+  NO_BUCKETS,
+  orderBuckets,
+  shareOf,
+} from '../sales/ledger';
+import type { InvoicePolicy } from '../sales/policy';
+import { dateOf, loadCreditPolicy } from './credit';
+import { loadSalesPolicy, notAllowedIn, syncExposure, syncExposureUnchecked } from './order-flow';
+import { loadOrder } from './orders';
+import type { creditNoteInput, invoiceInput } from './schemas';
+import type { UnitOfWork } from './unit-of-work';
+
+const ZERO = new Dec(0);
+const max0 = (x: Dec) => (x.isNegative() ? ZERO : x);
+
+/** What a line may still be invoiced under `policy`. */
+export function billable(
+  line: SalesOrder['lines'][number],
+  state: string,
+  policy: InvoicePolicy,
+): Dec {
+  const l = lineLedger(line, state);
+  const base =
+    policy === 'delivery' || state === 'closed'
+      ? l.netDelivered
+      : Dec.max(l.ordered, l.netDelivered);
+  return max0(base.minus(l.netInvoiced));
+}
+
+function sumBuckets(orders: readonly SalesOrder[]): Buckets {
+  return orders.reduce((a, o) => addBuckets(a, orderBuckets(o)), NO_BUCKETS);
+}
+
+/**
+ * Invoices to the bill-to party: everything billable on the given orders, the quantities of the
+ * given deliveries, or explicit line quantities — never more than the sales policy's invoice
+ * policy allows (by delivery: delivered − returned − invoiced + credited). Several orders of
+ * subsidiaries billed to their head office make one invoice. Dr receivable (bill-to) / Cr
+ * revenue / Cr output VAT; the billed value moves into receivables (checked at the invoice
+ * checkpoint), split into dated open items — one per installment (分期) or one due after the
+ * payment terms.
+ */
+export async function invoiceOrders(uow: UnitOfWork, input: z.output<typeof invoiceInput>) {
+  const policy = (await loadSalesPolicy(uow)).invoicePolicy;
+  const orders = new Map<string, SalesOrder>();
+  const order = async (id: string, field: string) => {
+    const hit = orders.get(id);
+    if (hit) return ok(hit);
+    const o = await loadOrder(uow, id, field);
+    if (!o.ok) return o;
+    if (o.value.state !== 'confirmed' && o.value.state !== 'closed')
+      return err(notAllowedIn(uow, o.value, 'invoice'));
+    orders.set(id, o.value);
+    return o;
+  };
+  // Requested quantities per order line, in request order.
+  type Want = { orderId: string; lineNo: number; qty: Dec | null; field: string; cap?: Dec };
+  const wants: Want[] = [];
+  const deliveryIds: DeliveryId[] = [];
+  for (const [i, id] of (input.orderIds ?? []).entries()) {
+    const o = await order(id, `orderIds.${i}`);
+    if (!o.ok) return o;
+    for (const l of o.value.lines)
+      wants.push({ orderId: id, lineNo: l.lineNo, qty: null, field: `orderIds.${i}` });
+  }
+  for (const [i, id] of (input.deliveryIds ?? []).entries()) {
+    const d = await uow.require<Delivery>(SALES_KINDS.delivery, id, `deliveryIds.${i}`);
+    if (!d.ok) return d;
+    const o = await order(d.value.orderId, `deliveryIds.${i}`);
+    if (!o.ok) return o;
+    deliveryIds.push(d.value.id);
+    for (const dl of d.value.lines) {
+      wants.push({
+        orderId: d.value.orderId,
+        lineNo: dl.orderLineNo,
+        qty: null,
+        cap: dl.quantity.value.minus(dl.returned),
+        field: `deliveryIds.${i}`,
+      });
+    }
+  }
+  for (const [i, l] of (input.lines ?? []).entries()) {
+    const o = await order(l.orderId, `lines.${i}.orderId`);
+    if (!o.ok) return o;
+    if (!o.value.lines.some((x) => x.lineNo === l.lineNo)) {
+      return err<NotFoundError>({
+        code: 'NOT_FOUND',
+        message: `lines.${i}.lineNo: order ${o.value.number} has no line ${l.lineNo}`,
+        entity: 'order-line',
+        id: String(l.lineNo),
+        field: `lines.${i}.lineNo`,
+      });
+    }
+    wants.push({
+      orderId: l.orderId,
+      lineNo: l.lineNo,
+      qty: l.quantity,
+      field: `lines.${i}.quantity`,
+    });
+  }
+  const first = [...orders.values()][0];
+  if (!first) throw new TradecoreBug('INVOICE_INPUT', 'no orders to invoice');
+  for (const [i, o] of [...orders.values()].entries()) {
+    if (o.billToId !== first.billToId) {
+      return err<PartyMismatchError>({
+        code: 'PARTY_MISMATCH',
+        message: `orders: ${o.number} is billed to ${o.billToId}, ${first.number} to ${first.billToId}; one invoice has one bill-to party`,
+        field: `orders.${i}`,
+        expected: first.billToId,
+        actual: o.billToId,
+      });
+    }
+    if (o.currency !== first.currency) {
+      return err<CurrencyMismatchError>({
+        code: 'CURRENCY_MISMATCH',
+        message: `orders: ${o.number} is in ${o.currency}, ${first.number} in ${first.currency}`,
+        expected: first.currency,
+        actual: o.currency,
+        field: `orders.${i}`,
+      });
+    }
+  }
+  // Resolve quantities against what is billable, line by line (a line may be asked twice).
+  const id = uow.newId(SALES_KINDS.invoice) as InvoiceId;
+  const lines: InvoiceLine[] = [];
+  const updated = new Map<string, SalesOrder>();
+  for (const w of wants) {
+    const o = updated.get(w.orderId) ?? (orders.get(w.orderId) as SalesOrder);
+    const line = o.lines.find((l) => l.lineNo === w.lineNo) as SalesOrder['lines'][number];
+    const can = billable(line, o.state, policy);
+    let qty = w.qty ?? (w.cap === undefined ? can : Dec.min(can, max0(w.cap)));
+    if (w.qty !== null && qty.greaterThan(can)) {
+      const unit = line.quantity.unit;
+      return err<InvoiceExceedsBillableError>({
+        code: 'INVOICE_EXCEEDS_BILLABLE',
+        message: `${w.field}: ${qty} ${unit} of ${o.number} line ${line.lineNo} exceeds the ${can} ${unit} billable (invoice policy: by ${policy})`,
+        field: w.field,
+        orderId: o.id,
+        lineNo: line.lineNo,
+        requested: Quantity.of(qty, unit),
+        billable: Quantity.of(can, unit),
+        policy,
+      });
+    }
+    qty = max0(qty);
+    if (qty.isZero()) continue;
+    const ordered = line.quantity.value;
+    const net = shareOf(line.net, ordered, line.invoiced, qty);
+    const tax = shareOf(line.tax, ordered, line.invoiced, qty);
+    lines.push({
+      lineNo: lines.length + 1,
+      orderId: o.id,
+      orderLineNo: line.lineNo,
+      productId: line.productId,
+      quantity: Quantity.of(qty, line.quantity.unit),
+      unitPrice: line.unitPrice,
+      net,
+      tax,
+      gross: net.add(tax),
+      credited: ZERO,
+    });
+    updated.set(o.id, {
+      ...o,
+      lines: o.lines.map((l) =>
+        l.lineNo === line.lineNo ? { ...l, invoiced: l.invoiced.plus(qty) } : l,
+      ),
+    });
+  }
+  if (lines.length === 0) {
+    return err<NothingToInvoiceError>({
+      code: 'NOTHING_TO_INVOICE',
+      message: `${input.lines ? 'lines' : input.deliveryIds ? 'deliveryIds' : 'orderIds'}: nothing is billable (invoice policy: by ${policy})`,
+      field: input.lines ? 'lines' : input.deliveryIds ? 'deliveryIds' : 'orderIds',
+    });
+  }
+  const currency = first.currency;
+  const net = Money.sum(
+    lines.map((l) => l.net),
+    currency,
+  );
+  const tax = Money.sum(
+    lines.map((l) => l.tax),
+    currency,
+  );
+  const gross = net.add(tax);
+  const creditPolicy = await loadCreditPolicy(uow);
+  const plan = input.installments ?? [
+    { dueDate: input.dueDate ?? dateOf(uow.now, creditPolicy.paymentTermsDays), share: new Dec(1) },
+  ];
+  const parts = allocate(
+    gross,
+    plan.map((p) => p.share),
+  );
+  const invoice: Invoice = {
+    id,
+    tenantId: uow.tenantId,
+    number: await uow.nextNumber('INV'),
+    orderIds: [...updated.keys()] as SalesOrderId[],
+    deliveryIds,
+    billToId: first.billToId as CustomerId,
+    currency,
+    lines,
+    net,
+    tax,
+    gross,
+    credited: Money.zero(currency),
+    settled: Money.zero(currency),
+    credit: first.credit,
+    issuedAt: uow.now,
+    schedule: plan.map((p, i) => ({ dueDate: p.dueDate, amount: parts[i] as Money })),
+  };
+  const afterOrders = [...updated.values()].map((o) => {
+    const mine = lines.filter((l) => l.orderId === o.id);
+    return {
+      ...o,
+      billedGross: o.billedGross.add(
+        Money.sum(
+          mine.map((l) => l.gross),
+          currency,
+        ),
+      ),
+      invoiceIds: [...o.invoiceIds, id],
+    };
+  });
+  const beforeOrders = afterOrders.map((o) => orders.get(o.id) as SalesOrder);
+  // Saved first: a concurrent command on the same orders waits here and then conflicts.
+  for (const o of afterOrders) {
+    const saved = await uow.save(SALES_KINDS.order, o);
+    if (!saved.ok) return saved;
+  }
+  if (invoice.credit !== null) {
+    const moved = await syncExposure(
+      uow,
+      invoice.credit,
+      sumBuckets(beforeOrders),
+      addBuckets(sumBuckets(afterOrders), invoiceBuckets(invoice)),
+      'invoice',
+      { kind: SALES_KINDS.invoice, id },
+    );
+    if (!moved.ok) return moved;
+    const exposure = invoiceBuckets(invoice).receivables;
+    const creditParts = allocate(
+      Money.of(exposure, invoice.credit.currency),
+      plan.map((p) => p.share),
+    );
+    for (const [i, p] of plan.entries()) {
+      const amount = creditParts[i] as Money;
+      if (amount.isZero()) continue;
+      await uow.tx.credit.addOpenItem({
+        itemId: `${id}#${i + 1}`,
+        accountId: invoice.credit.accountId,
+        sourceKind: SALES_KINDS.invoice,
+        sourceId: id,
+        dueDate: p.dueDate,
+        amount: amount.amount,
+      });
+    }
+  }
+  const created = await uow.create(SALES_KINDS.invoice, invoice);
+  if (!created.ok) return created;
+  await uow.postVoucher(
+    SALES_KINDS.invoice,
+    id,
+    `invoice ${invoice.number} for ${afterOrders.map((o) => o.number).join(', ')}`,
+    [
+      { account: uow.accounts.receivable, debit: gross, partyId: invoice.billToId },
+      { account: uow.accounts.revenue, credit: net },
+      { account: uow.accounts.vatOutput, credit: tax },
+    ],
+  );
+  uow.transitioned(SALES_KINDS.invoice, invoice, { from: null, event: 'issue', to: 'open' });
+  return ok(invoice);
+}
+
+/**
+ * Settles an invoice's open items for exposure that was freed, earliest due first (keeps the
+ * open items — what ages — equal to the invoice's receivable exposure).
+ */
+export async function settleOpenItems(
+  uow: UnitOfWork,
+  invoiceId: string,
+  freed: Dec,
+): Promise<void> {
+  let left = freed;
+  for (const item of await uow.tx.credit.openItemsOf(SALES_KINDS.invoice, invoiceId)) {
+    if (!left.greaterThan(0)) break;
+    const take = left.lessThan(item.residual) ? left : item.residual;
+    if (!(await uow.tx.credit.settleOpenItem(item.itemId, take))) {
+      throw new TradecoreBug('OPEN_ITEM_SHORT', `open item ${item.itemId} holds less than ${take}`);
+    }
+    left = left.minus(take);
+  }
+}
+
+/**
+ * Issues a credit note (红字发票) against an invoice — for a return (then by default for the
+ * returned quantities) or given invoice line quantities — never more than a line billed less
+ * what was credited. It reduces the invoice's open amount; what exceeds it (the invoice was
+ * paid) becomes the customer's credit balance, to allocate or refund. Dr sales returns / Dr
+ * output VAT / Cr receivable (and Cr advances for the balance).
+ */
+export async function issueCreditNote(uow: UnitOfWork, input: z.output<typeof creditNoteInput>) {
+  const i = await uow.require<Invoice>(SALES_KINDS.invoice, input.invoiceId, 'invoiceId');
+  if (!i.ok) return i;
+  const invoice = i.value;
+  let ret: SalesReturn | undefined;
+  if (input.returnId !== undefined) {
+    const r = await uow.require<SalesReturn>(SALES_KINDS.salesReturn, input.returnId, 'returnId');
+    if (!r.ok) return r;
+    ret = r.value;
+  }
+  // Requested (invoice line, quantity) pairs.
+  const asks: { invoiceLineNo: number; qty: Dec; field: string }[] = [];
+  if (input.lines) {
+    for (const [k, l] of input.lines.entries())
+      asks.push({ invoiceLineNo: l.invoiceLineNo, qty: l.quantity, field: `lines.${k}.quantity` });
+  } else if (ret) {
+    for (const rl of ret.lines) {
+      let left = rl.quantity.value;
+      for (const il of invoice.lines) {
+        if (!left.greaterThan(0)) break;
+        if (il.orderId !== ret.orderId || il.orderLineNo !== rl.orderLineNo) continue;
+        const open = il.quantity.value.minus(il.credited);
+        const take = Dec.min(open, left);
+        if (take.greaterThan(0))
+          asks.push({ invoiceLineNo: il.lineNo, qty: take, field: 'returnId' });
+        left = left.minus(take);
+      }
+    }
+  } else {
+    for (const il of invoice.lines) {
+      const open = il.quantity.value.minus(il.credited);
+      if (open.greaterThan(0))
+        asks.push({ invoiceLineNo: il.lineNo, qty: open, field: 'invoiceId' });
+    }
+  }
+  const creditedNow = new Map<number, Dec>();
+  const lines: CreditNoteLine[] = [];
+  for (const a of asks) {
+    const il = invoice.lines.find((l) => l.lineNo === a.invoiceLineNo);
+    if (!il) {
+      return err<NotFoundError>({
+        code: 'NOT_FOUND',
+        message: `${a.field.replace(/quantity$/, 'invoiceLineNo')}: invoice ${invoice.number} has no line ${a.invoiceLineNo}`,
+        entity: 'invoice-line',
+        id: String(a.invoiceLineNo),
+        field: a.field.replace(/quantity$/, 'invoiceLineNo'),
+      });
+    }
+    const before = il.credited.plus(creditedNow.get(il.lineNo) ?? ZERO);
+    const creditable = il.quantity.value.minus(before);
+    if (a.qty.greaterThan(creditable)) {
+      return err<CreditExceedsInvoicedError>({
+        code: 'CREDIT_EXCEEDS_INVOICED',
+        message: `${a.field}: ${a.qty} ${il.quantity.unit} exceeds the ${creditable} ${il.quantity.unit} of invoice ${invoice.number} line ${il.lineNo} not yet credited`,
+        field: a.field,
+        invoiceLineNo: il.lineNo,
+        requested: Quantity.of(a.qty, il.quantity.unit),
+        creditable: Quantity.of(creditable, il.quantity.unit),
+      });
+    }
+    creditedNow.set(il.lineNo, (creditedNow.get(il.lineNo) ?? ZERO).plus(a.qty));
+    const net = shareOf(il.net, il.quantity.value, before, a.qty);
+    const tax = shareOf(il.tax, il.quantity.value, before, a.qty);
+    lines.push({
+      invoiceLineNo: il.lineNo,
+      orderId: il.orderId,
+      orderLineNo: il.orderLineNo,
+      productId: il.productId,
+      quantity: Quantity.of(a.qty, il.quantity.unit),
+      net,
+      tax,
+      gross: net.add(tax),
+    });
+  }
+  if (lines.length === 0) {
+    return err<CreditExceedsInvoicedError>({
+      code: 'CREDIT_EXCEEDS_INVOICED',
+      message: `invoiceId: nothing on invoice ${invoice.number} is left to credit${ret ? ` for return ${ret.number}` : ''}`,
+      field: ret ? 'returnId' : 'invoiceId',
+      invoiceLineNo: 0,
+      requested: Quantity.of(0, 'EA'),
+      creditable: Quantity.of(0, 'EA'),
+    });
+  }
+  const currency = invoice.currency;
+  const net = Money.sum(
+    lines.map((l) => l.net),
+    currency,
+  );
+  const tax = Money.sum(
+    lines.map((l) => l.tax),
+    currency,
+  );
+  const gross = net.add(tax);
+  const residual = invoiceResidual(invoice);
+  const toInvoice = Money.min(gross, residual);
+  const toBalance = gross.subtract(toInvoice);
+  const id = uow.newId(SALES_KINDS.creditNote);
+  const number = await uow.nextNumber('CN');
+  let balanceId: ReceiptId | null = null;
+  if (toBalance.isPositive()) {
+    balanceId = uow.newId(SALES_KINDS.receipt) as ReceiptId;
+    const balance: Receipt = {
+      id: balanceId,
+      tenantId: uow.tenantId,
+      number: await uow.nextNumber('RC'),
+      source: 'credit-note',
+      payerId: invoice.billToId,
+      orderId: null,
+      amount: toBalance,
+      allocated: Money.zero(currency),
+      refunded: Money.zero(currency),
+      allocations: [],
+      refunds: [],
+      receivedAt: uow.now,
+      reference: number,
+    };
+    const c = await uow.create(SALES_KINDS.receipt, balance);
+    if (!c.ok) return c;
+  }
+  const note: CreditNote = {
+    id,
+    tenantId: uow.tenantId,
+    number,
+    invoiceId: invoice.id,
+    billToId: invoice.billToId,
+    returnId: ret?.id ?? null,
+    reason: input.reason,
+    lines,
+    net,
+    tax,
+    gross,
+    toInvoice,
+    toBalance,
+    balanceId,
+    issuedAt: uow.now,
+  };
+  const created = await uow.create(SALES_KINDS.creditNote, note);
+  if (!created.ok) return created;
+  // Orders: credited quantities and amounts.
+  const orderIds = [...new Set(lines.map((l) => l.orderId))];
+  const beforeOrders: SalesOrder[] = [];
+  const afterOrders: SalesOrder[] = [];
+  for (const oid of orderIds) {
+    const o = await loadOrder(uow, oid, 'invoiceId');
+    if (!o.ok) return o;
+    const mine = lines.filter((l) => l.orderId === oid);
+    beforeOrders.push(o.value);
+    afterOrders.push({
+      ...o.value,
+      creditedGross: o.value.creditedGross.add(
+        Money.sum(
+          mine.map((l) => l.gross),
+          currency,
+        ),
+      ),
+      lines: o.value.lines.map((l) => {
+        const q = mine
+          .filter((m) => m.orderLineNo === l.lineNo)
+          .reduce((a, m) => a.plus(m.quantity.value), ZERO);
+        return q.isZero() ? l : { ...l, credited: l.credited.plus(q) };
+      }),
+    });
+  }
+  const afterInvoice: Invoice = {
+    ...invoice,
+    credited: invoice.credited.add(toInvoice),
+    lines: invoice.lines.map((l) => {
+      const q = creditedNow.get(l.lineNo);
+      return q === undefined ? l : { ...l, credited: l.credited.plus(q) };
+    }),
+  };
+  const savedI = await uow.save(SALES_KINDS.invoice, afterInvoice);
+  if (!savedI.ok) return savedI;
+  for (const o of afterOrders) {
+    const s = await uow.save(SALES_KINDS.order, o);
+    if (!s.ok) return s;
+  }
+  if (invoice.credit !== null) {
+    const before = addBuckets(sumBuckets(beforeOrders), invoiceBuckets(invoice));
+    const after = addBuckets(sumBuckets(afterOrders), invoiceBuckets(afterInvoice));
+    await syncExposureUnchecked(uow, invoice.credit, before, after, {
+      kind: SALES_KINDS.creditNote,
+      id,
+    });
+    const freed = invoiceBuckets(invoice).receivables.minus(
+      invoiceBuckets(afterInvoice).receivables,
+    );
+    if (freed.greaterThan(0)) await settleOpenItems(uow, invoice.id, freed);
+  }
+  const postings = [
+    { account: uow.accounts.salesReturns, debit: net },
+    { account: uow.accounts.vatOutput, debit: tax },
+    { account: uow.accounts.receivable, credit: toInvoice, partyId: invoice.billToId },
+    { account: uow.accounts.advances, credit: toBalance, partyId: invoice.billToId },
+  ].filter((p) => !(p.debit ?? p.credit)?.isZero());
+  await uow.postVoucher(
+    SALES_KINDS.creditNote,
+    id,
+    `credit note ${number} for ${invoice.number}: ${input.reason}`,
+    postings,
+  );
+  if (ret) {
+    const savedR = await uow.save(SALES_KINDS.salesReturn, {
+      ...ret,
+      creditNoteIds: [...ret.creditNoteIds, id],
+    });
+    if (!savedR.ok) return savedR;
+  }
+  uow.transitioned(SALES_KINDS.creditNote, note, { from: null, event: 'issue', to: 'issued' });
+  return ok(note);
+}

@@ -1,0 +1,141 @@
+/**
+ * Settlement-plan use cases: generate a plan for a sales order from contract rules, adjust it
+ * within the rules, mark milestones achieved, and follow order amendments
+ * ({@link onOrderAmended}).
+ *
+ * @module
+ */
+import type { z } from 'zod';
+import { err, ok } from '../kernel/result';
+import type { Money } from '../money/money';
+import { dateOfInstant } from '../sales/dates';
+import { SALES_KINDS, type SalesOrder } from '../sales/documents';
+import {
+  achieveInstallment,
+  adjustInstallments,
+  generateSettlementPlan,
+  INSTALLMENT_KIND,
+  rescalePlan,
+  SETTLEMENT_KIND,
+  type SettlementOrderCancelledError,
+  type SettlementPlan,
+} from '../sales/settlement';
+import {
+  type achieveMilestoneInput,
+  type adjustSettlementPlanInput,
+  type createSettlementPlanInput,
+  fieldInvalid,
+} from './quote-schemas';
+import type { UnitOfWork } from './unit-of-work';
+
+async function loadPlan(uow: UnitOfWork, planId: string) {
+  return uow.require<SettlementPlan>(SETTLEMENT_KIND, planId, 'planId');
+}
+
+/**
+ * Generates the settlement plan of a sales order from contract rules: total = the order's
+ * gross, one open installment per milestone, amounts allocated by share (Σ = total exactly).
+ * The plan's id is the order's id, so an order has at most one plan (`DUPLICATE` otherwise).
+ */
+export async function createSettlementPlan(
+  uow: UnitOfWork,
+  input: z.output<typeof createSettlementPlanInput>,
+) {
+  const o = await uow.require<SalesOrder>(SALES_KINDS.order, input.orderId, 'orderId');
+  if (!o.ok) return o;
+  const order = o.value;
+  if (order.state === 'cancelled') {
+    return err<SettlementOrderCancelledError>({
+      code: 'SETTLEMENT_ORDER_CANCELLED',
+      message: `orderId: order ${order.number} is cancelled`,
+      field: 'orderId',
+      orderId: order.id,
+    });
+  }
+  const plan = generateSettlementPlan(
+    {
+      id: order.id,
+      tenantId: uow.tenantId,
+      orderId: order.id,
+      orderNumber: order.number,
+      customerId: order.billToId,
+      at: uow.now,
+    },
+    order.gross,
+    input.rules,
+  );
+  if (!plan.ok) return plan;
+  const created = await uow.create(SETTLEMENT_KIND, plan.value);
+  if (!created.ok) return created;
+  for (const i of plan.value.installments) {
+    uow.transitioned(
+      INSTALLMENT_KIND,
+      { id: `${plan.value.id}/${i.milestone}`, number: order.number },
+      { from: null, event: 'create', to: i.status },
+    );
+  }
+  return ok(plan.value);
+}
+
+/**
+ * Moves amounts between installments whose milestones are not achieved, each changed one
+ * staying within its rule's bounds; the plan total does not change.
+ */
+export async function adjustSettlementPlan(
+  uow: UnitOfWork,
+  input: z.output<typeof adjustSettlementPlanInput>,
+) {
+  const p = await loadPlan(uow, input.planId);
+  if (!p.ok) return p;
+  const next = adjustInstallments(p.value, input.moves, uow.now);
+  if (!next.ok) return next;
+  const saved = await uow.save(SETTLEMENT_KIND, next.value);
+  if (!saved.ok) return saved;
+  return ok(next.value);
+}
+
+/**
+ * Marks a milestone achieved on `achievedOn` (not after today): its installment becomes due
+ * on achievedOn + its `dueDays`. Achieving it twice is an `ILLEGAL_TRANSITION`.
+ */
+export async function achieveMilestone(
+  uow: UnitOfWork,
+  input: z.output<typeof achieveMilestoneInput>,
+) {
+  const today = dateOfInstant(uow.now);
+  if (input.achievedOn > today) {
+    return err(
+      fieldInvalid(
+        'achievedOn',
+        'not_future',
+        `must not be after today (${today}), got ${input.achievedOn}`,
+      ),
+    );
+  }
+  const p = await loadPlan(uow, input.planId);
+  if (!p.ok) return p;
+  const t = achieveInstallment(p.value, input.milestone, input.achievedOn, uow.now);
+  if (!t.ok) return t;
+  const saved = await uow.save(SETTLEMENT_KIND, t.value.plan);
+  if (!saved.ok) return saved;
+  uow.emit('document.transitioned', t.value.event);
+  return ok(t.value.plan);
+}
+
+/**
+ * Keeps an order's settlement plan (if it has one) equal to its amended gross: achieved and
+ * invoiced installments stay as they are, the open ones absorb the difference in proportion
+ * (see `rescalePlan`). Call it from an amendment use case, in the same unit of work. Returns
+ * the saved plan, or `null` when the order has none; `SETTLEMENT_BELOW_ACHIEVED` when the new
+ * gross is below what is already achieved.
+ */
+export async function onOrderAmended(uow: UnitOfWork, orderId: string, newGross: Money) {
+  const plan = await uow.load<SettlementPlan>(SETTLEMENT_KIND, orderId);
+  if (plan === undefined) return ok(null);
+  const next = rescalePlan(plan, newGross, uow.now);
+  if (!next.ok) return next;
+  if (next.value === plan) return ok(plan);
+  const saved = await uow.save(SETTLEMENT_KIND, next.value);
+  if (!saved.ok) return saved;
+  return ok(next.value);
+}
