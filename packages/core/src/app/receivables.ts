@@ -44,7 +44,9 @@ export const arAgingInput = z
     buckets: agingBucketsSchema.optional(),
     /** One line per customer (default), or per head office with its subsidiaries added in. */
     rollUp: z
-      .enum(['customer', 'head-office'], { error: 'must be "customer" or "head-office"' })
+      .union([z.literal('customer'), z.literal('head-office')], {
+        error: 'must be "customer" or "head-office"',
+      })
       .optional(),
     /**
      * Only these customers (with `rollUp: 'head-office'`: these head offices, each with all its

@@ -365,7 +365,12 @@ export const returnGoodsInput = z.object({
     .min(1)
     .max(1000),
   reason: reasonSchema,
-  responsibility: z.enum(['customer', 'company', 'carrier', 'supplier']),
+  responsibility: z.union([
+    z.literal('customer'),
+    z.literal('company'),
+    z.literal('carrier'),
+    z.literal('supplier'),
+  ]),
   /** Put the goods into this warehouse (default: the one they left). */
   warehouseId: idSchema.optional(),
 });
@@ -424,7 +429,7 @@ export const transitionOrderInput = z.object({ orderId: idSchema, event: idSchem
 
 /** Input of `setSalesPolicy`. */
 export const setSalesPolicyInput = z.object({
-  invoicePolicy: z.enum(['delivery', 'order']).default('delivery'),
+  invoicePolicy: z.union([z.literal('delivery'), z.literal('order')]).default('delivery'),
   overDeliveryTolerance: decimalSchema({ sign: 'nonnegative', maxDecimals: 4 }).refine(
     (d) => d.lessThanOrEqualTo(1),
     { message: 'must be at most 1 (100 %)', params: { rule: 'max' } },
