@@ -502,7 +502,7 @@ export function viewsSuite(h: StoreHarness): void {
         ]);
         expect(await issues(tc.arAging(t, { asOf: '2026-02-30' }))).toEqual([['asOf', 'date']]);
         expect(await issues(tc.arAging(t, { rollUp: 'region' as unknown as 'customer' }))).toEqual([
-          ['rollUp', 'invalid_value'],
+          ['rollUp', 'invalid_union'],
         ]);
         expect(await issues(tc.arAging(t, { accountIds: ['ok', 'not ok'] }))).toEqual([
           ['accountIds.1', 'invalid_format'],
