@@ -5,7 +5,12 @@
  * SDK and baseline run interleaved in rounds from the same state; the ratio reported is the
  * median of the per-round ratios. The last line printed is one JSON object.
  *
- * Environment: TRADECORE_BENCH_ORDERS (default 1000 per adapter), DATABASE_URL.
+ * Then the two growth figures (see `growth.ts`): the rate after preloading a long history
+ * (PostgreSQL server only) and one 300-line order against sixty 5-line orders, with round trips
+ * counted (on the server, else on PGlite).
+ *
+ * Environment: TRADECORE_BENCH_ORDERS (default 1000 per adapter), TRADECORE_BENCH_HISTORY
+ * (default 1,000,000 historical orders), DATABASE_URL.
  */
 import { PGlite } from '@electric-sql/pglite';
 import { createMemoryStore } from '@tradecore/adapters-memory';
@@ -18,11 +23,13 @@ import {
 } from '@tradecore/adapters-postgres';
 import type { StorePort } from '@tradecore/core';
 import pg from 'pg';
+import { type BigOrderFigures, benchBigOrder, benchHistory, countingDriver } from './growth';
 import { rawOrderWriter, seedRaw } from './raw-sql';
 import { LINES, sdkOrder, seedSdk } from './slice';
 import { median, quantile, r, timeRuns } from './stats';
 
 const ORDERS = Number(process.env.TRADECORE_BENCH_ORDERS ?? 1000);
+const HISTORY = Number(process.env.TRADECORE_BENCH_HISTORY ?? 1_000_000);
 const ROUNDS = 5;
 const WARMUP = Math.min(50, Math.max(5, Math.floor(ORDERS / 10)));
 const run = `${process.pid}${Date.now().toString(36)}`;
@@ -141,17 +148,41 @@ const pgl = await benchSqlPair('pglite', lite, liteDriver);
 await lite.close();
 
 let server: Awaited<ReturnType<typeof benchSqlPair>> | undefined;
+let bigOrder: BigOrderFigures | undefined;
+let history: Awaited<ReturnType<typeof benchHistory>> | undefined;
 const pool = await serverPool();
 if (pool) {
   const schema = `tc_bench_${run}`;
-  const driver = fromPgPool(pool);
-  const store = await createPostgresStore({ driver, schema, migrate: true });
+  const schemas = [schema, `${schema}_big`, `${schema}_empty`, `${schema}_hist`];
+  const driver = fromPgPool(pool, { closePool: false });
   try {
+    const store = await createPostgresStore({ driver, schema, migrate: true });
     server = await benchSqlPair('postgres', store, driver);
+    console.log('');
+    const counting = countingDriver(driver);
+    const bigStore = await createPostgresStore({
+      driver: counting.driver,
+      schema: `${schema}_big`,
+      migrate: true,
+    });
+    bigOrder = await benchBigOrder('postgres', bigStore, counting, `big-${run}`);
+    history = await benchHistory(
+      driver,
+      { empty: `${schema}_empty`, loaded: `${schema}_hist` },
+      `hist-${run}`,
+      HISTORY,
+      Math.max(20, Math.floor(ORDERS / ROUNDS)),
+    );
   } finally {
-    await pool.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    for (const s of schemas) await pool.query(`DROP SCHEMA IF EXISTS "${s}" CASCADE`);
     await pool.end();
   }
+} else {
+  const counting = countingDriver(fromPGlite(new PGlite(), { closeDb: true }));
+  const bigStore = await createPostgresStore({ driver: counting.driver, migrate: true });
+  bigOrder = await benchBigOrder('pglite (no server)', bigStore, counting, `big-${run}`);
+  await bigStore.close();
+  console.log('history: needs the PostgreSQL server; skipped');
 }
 
 const out = {
@@ -177,5 +208,11 @@ const out = {
   postgresRatioVsRawSql: server ? r(server.ratio, 3) : null,
   pgliteRawSqlLinesPerSec: pgl ? r(pgl.raw.linesPerSec) : null,
   pgliteRatioVsRawSql: pgl ? r(pgl.ratio, 3) : null,
+  historyRatio: history ? r(history.ratio, 3) : null,
+  historyRows: history ? history.history : null,
+  bigOrderRatio: bigOrder ? r(bigOrder.ratio, 3) : null,
+  roundTripsPerOrder: bigOrder
+    ? { [`${LINES}Lines`]: bigOrder.roundTrips.small, '300Lines': bigOrder.roundTrips.big }
+    : null,
 };
 console.log(JSON.stringify(out));

@@ -19,8 +19,15 @@ export interface SdkBench {
   readonly tenant: string;
 }
 
-/** Seeds products P0..P4 with ample stock, customer HQ with an ample limit, a price list. */
-export async function seedSdk(store: StorePort, tenant: string): Promise<SdkBench> {
+/**
+ * Seeds products P0..P(n-1) (default {@link LINES}) with ample stock, customer HQ with an ample
+ * limit, a price list.
+ */
+export async function seedSdk(
+  store: StorePort,
+  tenant: string,
+  products: number = LINES,
+): Promise<SdkBench> {
   const tc = createTradecore({
     store,
     clock: new FixedClock('2026-11-22T08:00:00.000Z'),
@@ -35,7 +42,7 @@ export async function seedSdk(store: StorePort, tenant: string): Promise<SdkBenc
   );
   unwrap(await tc.registerWarehouse(tenant, { id: 'W', name: 'Main' }));
   const entries = [];
-  for (let i = 0; i < LINES; i++) {
+  for (let i = 0; i < products; i++) {
     unwrap(
       await tc.registerProduct(tenant, {
         id: `P${i}`,
@@ -43,7 +50,7 @@ export async function seedSdk(store: StorePort, tenant: string): Promise<SdkBenc
         name: `Product ${i}`,
         stockUnit: 'EA',
         taxRate: i % 2 === 0 ? '0.13' : '0.09',
-        standardCost: { amount: `${3 + i}.25`, currency: 'CNY' },
+        standardCost: { amount: `${3 + (i % LINES)}.25`, currency: 'CNY' },
       }),
     );
     unwrap(
@@ -56,7 +63,7 @@ export async function seedSdk(store: StorePort, tenant: string): Promise<SdkBenc
     entries.push({
       productId: `P${i}`,
       unit: 'EA',
-      unitPrice: { amount: `${9 + i}.99`, currency: 'CNY' },
+      unitPrice: { amount: `${9 + (i % LINES)}.99`, currency: 'CNY' },
     });
   }
   unwrap(
@@ -77,11 +84,19 @@ export async function seedSdk(store: StorePort, tenant: string): Promise<SdkBenc
   return { tc, tenant };
 }
 
-/** Runs one order end to end; throws if any step fails. */
-export async function sdkOrder(b: SdkBench, i: number): Promise<void> {
+/**
+ * Runs one order end to end; throws if any step fails. The order has `lines` lines on products
+ * P(first) … P(first + lines - 1).
+ */
+export async function sdkOrder(
+  b: SdkBench,
+  i: number,
+  lines: number = LINES,
+  first = 0,
+): Promise<void> {
   const { tc, tenant } = b;
-  const lines = Array.from({ length: LINES }, (_, k) => ({
-    productId: `P${k}`,
+  const orderLines = Array.from({ length: lines }, (_, k) => ({
+    productId: `P${first + k}`,
     quantity: String(1 + ((i + k) % 3)),
   }));
   const order = unwrap(
@@ -89,7 +104,7 @@ export async function sdkOrder(b: SdkBench, i: number): Promise<void> {
       customerId: 'HQ',
       warehouseId: 'W',
       priceListId: 'PL',
-      lines,
+      lines: orderLines,
     }),
   );
   unwrap(await tc.confirmSalesOrder(tenant, { orderId: order.id }));

@@ -199,6 +199,15 @@ class MemoryTransaction implements Transaction {
         live();
         return s.records.get(key(t, kind, id));
       },
+      getMany: async (kind, ids) => {
+        live();
+        const out: StoredRecord[] = [];
+        for (const id of new Set(ids)) {
+          const r = s.records.get(key(t, kind, id));
+          if (r) out.push(r);
+        }
+        return out;
+      },
       getByNumber: async (kind, number) => {
         live();
         const id = s.numbers.get(key(t, kind, number));

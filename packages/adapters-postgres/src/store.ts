@@ -435,6 +435,12 @@ class PostgresTransaction implements Transaction {
         const [r] = await q<RecordRow>(sql.recordGet, [t, kind, id]);
         return r ? toRecord(kind, id, r) : undefined;
       },
+      getMany: async (kind, ids) => {
+        const unique = [...new Set(ids)];
+        if (unique.length === 0) return [];
+        const rows = await q<RecordRow>(sql.recordGetMany, [t, kind, unique]);
+        return rows.map((r) => toRecord(kind, String(r.id), r));
+      },
       getByNumber: async (kind, number) => {
         const [r] = await q<RecordRow>(sql.recordGetByNumber, [t, kind, number]);
         return r ? toRecord(kind, String(r.id), r) : undefined;

@@ -108,7 +108,9 @@ export function defineCommand<S extends z.ZodType, R extends Result<unknown, { c
   };
 }
 
-const RELAY_BATCH = 100;
+// Large enough that one command's events (one per order line for stock moves) relay in one
+// statement even for a few hundred lines, so round trips do not grow with the order's size.
+const RELAY_BATCH = 1000;
 
 /** Publishes every committed, unpublished outbox entry on the bus. */
 export async function relay(ctx: {

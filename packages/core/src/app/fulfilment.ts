@@ -51,11 +51,21 @@ async function costsOf(
   productIds: readonly string[],
   field: string,
 ) {
+  const ids = [...new Set(productIds)];
+  const found = await uow.loadMany<Product>(MASTERDATA_KINDS.product, ids);
   const products: Product[] = [];
-  for (const id of new Set(productIds)) {
-    const p = await uow.require<Product>(MASTERDATA_KINDS.product, id, field);
-    if (!p.ok) return p;
-    products.push(p.value);
+  for (const id of ids) {
+    const p = found.get(id);
+    if (p === undefined) {
+      return err<NotFoundError>({
+        code: 'NOT_FOUND',
+        message: `${field}: no ${MASTERDATA_KINDS.product} with id ${id}`,
+        entity: MASTERDATA_KINDS.product,
+        id,
+        field,
+      });
+    }
+    products.push(p);
   }
   const costs = await pricing.costs.costs(uow.tx, products, pricingDate(uow.now));
   const out = new Map<string, Money>();

@@ -187,7 +187,12 @@ export async function prepareOrder(
 ): Promise<Result<PreparedOrder, PriceOrderError>> {
   const book = await runtime.book(uow.tx);
   const currency = req.currency ?? req.priceList.currency;
-  const products = new Map<string, Product>();
+  // One store call for every line's product, so the cost does not grow in round trips with
+  // the number of lines; bundle components (rarer) are loaded on demand.
+  const products = await uow.loadMany<Product>(
+    MASTERDATA_KINDS.product,
+    req.lines.map((l) => l.productId),
+  );
   const product = async (id: string, field: string) => {
     const hit = products.get(id);
     if (hit !== undefined) return ok(hit);
@@ -198,9 +203,7 @@ export async function prepareOrder(
   const items: Item[] = [];
   for (const [i, l] of req.lines.entries()) {
     const path = `lines.${i}`;
-    const known =
-      products.get(l.productId) ?? (await uow.load<Product>(MASTERDATA_KINDS.product, l.productId));
-    if (known !== undefined) products.set(known.id, known);
+    const known = products.get(l.productId);
     const bundle = known === undefined ? book.bundles.get(l.productId) : undefined;
     if (bundle === undefined) {
       const p = await product(l.productId, `${path}.productId`);

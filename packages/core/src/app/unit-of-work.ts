@@ -102,6 +102,20 @@ export class UnitOfWork {
     return decode<T>(rec.data);
   }
 
+  /**
+   * Loads and decodes the aggregates of `kind` with the given ids in one store call, remembering
+   * their versions; unknown ids are absent from the map.
+   */
+  async loadMany<T>(kind: string, ids: Iterable<string>): Promise<Map<string, T>> {
+    const recs = await this.tx.records.getMany(kind, [...new Set(ids)]);
+    const out = new Map<string, T>();
+    for (const rec of recs) {
+      this.versions.set(`${kind}/${rec.id}`, rec.version);
+      out.set(rec.id, decode<T>(rec.data));
+    }
+    return out;
+  }
+
   /** Like {@link load} but a missing aggregate is a {@link NotFoundError} naming `field`. */
   async require<T>(kind: string, id: string, field: string): Promise<Result<T, NotFoundError>> {
     const v = await this.load<T>(kind, id);

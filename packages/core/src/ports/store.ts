@@ -68,6 +68,11 @@ export type UpdateOutcome =
 export interface RecordOps {
   /** Loads one record of this tenant, or `undefined`. */
   get(kind: string, id: string): Promise<StoredRecord | undefined>;
+  /**
+   * Loads the records of this tenant with the given ids, in one round trip: the found ones, in
+   * the order of their first mention in `ids` (duplicates and unknown ids are skipped).
+   */
+  getMany(kind: string, ids: readonly string[]): Promise<StoredRecord[]>;
   /** Loads one record by its document number, or `undefined`. */
   getByNumber(kind: string, number: string): Promise<StoredRecord | undefined>;
   /**

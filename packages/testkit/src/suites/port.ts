@@ -102,6 +102,16 @@ export function portSuite(h: StoreHarness): void {
           expect(await tx.records.get('doc', 'zzz')).toBeUndefined();
           expect((await tx.records.getByNumber('doc', 'N-2'))?.id).toBe('b');
           expect(await tx.records.getByNumber('doc', 'N-9')).toBeUndefined();
+          // getMany: found ones in first-mention order; unknown ids, duplicates and other
+          // kinds skipped; the same records `get` returns.
+          const many = await tx.records.getMany('doc', ['c', 'zzz', 'a', 'c']);
+          expect(many.map((r) => [r.id, r.version, r.number])).toEqual([
+            ['c', 1, null],
+            ['a', 1, 'N-1'],
+          ]);
+          expect(many[0]).toEqual(await tx.records.get('doc', 'c'));
+          expect(await tx.records.getMany('doc', [])).toEqual([]);
+          expect((await tx.records.getMany('other', ['a', 'b'])).map((r) => r.id)).toEqual(['a']);
           const c1 = await tx.records.find({ kind: 'doc', where: { customerId: 'c1' } });
           expect(c1.map((r) => r.id)).toEqual(['a', 'b']);
           expect((await tx.records.find({ kind: 'doc' })).map((r) => r.id)).toEqual([
@@ -760,6 +770,7 @@ export function portSuite(h: StoreHarness): void {
         });
         await peek(store, b, async (tx) => {
           expect(await tx.records.get('doc', 'x')).toBeUndefined();
+          expect(await tx.records.getMany('doc', ['x'])).toEqual([]);
           expect(await tx.records.getByNumber('doc', 'N-1')).toBeUndefined();
           expect(await tx.records.find({ kind: 'doc' })).toEqual([]);
           expect((await tx.stock.level('p', 'w')).onHand.isZero()).toBe(true);
