@@ -165,6 +165,13 @@ export async function preloadHistory(
     );
     rows += 3 * (to - from + 1);
   }
+  const check = await driver.query<{ n: string }>(
+    `SELECT count(*)::text AS n FROM ${q}.records WHERE tenant_id = $1 AND id LIKE 'hist-%'`,
+    [tenant],
+  );
+  if (Number(check.rows[0]?.n) !== 3 * n) {
+    throw new Error(`history preload wrote ${check.rows[0]?.n} records, expected ${3 * n}`);
+  }
   await driver.exec(
     `ANALYZE ${q}.records; ANALYZE ${q}.open_items; ANALYZE ${q}.vouchers; ANALYZE ${q}.voucher_lines;`,
   );

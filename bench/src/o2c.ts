@@ -25,7 +25,7 @@ import type { StorePort } from '@tradecore/core';
 import pg from 'pg';
 import { type BigOrderFigures, benchBigOrder, benchHistory, countingDriver } from './growth';
 import { rawOrderWriter, seedRaw } from './raw-sql';
-import { LINES, sdkOrder, seedSdk } from './slice';
+import { LINES, sdkOrder, sdkQuickSale, seedSdk } from './slice';
 import { median, quantile, r, timeRuns } from './stats';
 
 const ORDERS = Number(process.env.TRADECORE_BENCH_ORDERS ?? 1000);
@@ -77,19 +77,28 @@ async function benchSqlPair(label: string, store: PostgresStore, driver: SqlDriv
   const rawTenant = `raw-${label}-${run}`;
   await seedRaw(driver, store.schema, rawTenant);
   const raw = rawOrderWriter(store.schema);
+  const gross = new Map<number, string>();
   await timeRuns(WARMUP, 0, (i) => sdkOrder(b, i));
+  await timeRuns(WARMUP, 0, (i) => sdkQuickSale(b, i, gross));
   await timeRuns(WARMUP, 0, (i) => raw(driver, rawTenant, i));
   await store.maintain(); // ANALYZE after seeding and warm-up, never on empty tables
   const per = Math.max(1, Math.floor(ORDERS / ROUNDS));
   const sdkLat: number[] = [];
   const rawLat: number[] = [];
+  const quickLat: number[] = [];
   let sdkSec = 0;
   let rawSec = 0;
+  let quickSec = 0;
   const ratios: number[] = [];
+  const quickRatios: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     const off = WARMUP + round * per;
     const s = await timeRuns(per, off, (i) => sdkOrder(b, i));
     const w = await timeRuns(per, off, (i) => raw(driver, rawTenant, i));
+    const qs = await timeRuns(per, off, (i) => sdkQuickSale(b, i, gross));
+    quickLat.push(...qs.lat);
+    quickSec += qs.seconds;
+    quickRatios.push(w.seconds / qs.seconds);
     sdkLat.push(...s.lat);
     rawLat.push(...w.lat);
     sdkSec += s.seconds;
@@ -98,13 +107,19 @@ async function benchSqlPair(label: string, store: PostgresStore, driver: SqlDriv
   }
   const sdk = figures(sdkLat, sdkSec, per * ROUNDS);
   const rawF = figures(rawLat, rawSec, per * ROUNDS);
+  const quick = figures(quickLat, quickSec, per * ROUNDS);
   print(`${label} (SDK)`, sdk);
+  print(`${label} (SDK quick sale)`, quick);
   print(`${label} (raw SQL baseline)`, rawF);
   const ratio = median(ratios);
+  const quickRatio = median(quickRatios);
   console.log(
     `${''.padEnd(28)} SDK / raw SQL = ${r(ratio, 3)} (median of ${ROUNDS} interleaved rounds: ${ratios.map((x) => r(x, 3)).join(', ')})`,
   );
-  return { sdk, raw: rawF, ratio };
+  console.log(
+    `${''.padEnd(28)} quick sale / raw SQL = ${r(quickRatio, 3)} (rounds: ${quickRatios.map((x) => r(x, 3)).join(', ')})`,
+  );
+  return { sdk, raw: rawF, ratio, quick, quickRatio };
 }
 
 async function serverPool(): Promise<pg.Pool | undefined> {
@@ -135,7 +150,7 @@ console.log(
   `o2c benchmark: ${ORDERS} orders × ${LINES} lines per adapter (+${WARMUP} warm-up), node ${process.version}`,
 );
 console.log(
-  'each order: draft → confirm → deliver → invoice → receipt → write-off (6 commands, 4 vouchers)\n',
+  'each order: draft → confirm → deliver → invoice → receipt → write-off (6 commands, 4 vouchers);\nthe same order as one quickSale command (one transaction) runs beside it on PGlite and PostgreSQL\n',
 );
 
 const memory = await createMemoryStore();
@@ -208,6 +223,11 @@ const out = {
   postgresRatioVsRawSql: server ? r(server.ratio, 3) : null,
   pgliteRawSqlLinesPerSec: pgl ? r(pgl.raw.linesPerSec) : null,
   pgliteRatioVsRawSql: pgl ? r(pgl.ratio, 3) : null,
+  quickSaleLinesPerSec: {
+    pglite: pgl ? r(pgl.quick.linesPerSec) : null,
+    postgres: server ? r(server.quick.linesPerSec) : null,
+  },
+  postgresQuickSaleRatioVsRawSql: server ? r(server.quickRatio, 3) : null,
   historyRatio: history ? r(history.ratio, 3) : null,
   historyRows: history ? history.history : null,
   bigOrderRatio: bigOrder ? r(bigOrder.ratio, 3) : null,

@@ -114,3 +114,32 @@ export async function sdkOrder(
   const receipt = unwrap(await tc.recordReceipt(tenant, { payerId: 'HQ', amount }));
   unwrap(await tc.writeOff(tenant, { receiptId: receipt.id, invoiceId: invoice.id, amount }));
 }
+
+/**
+ * The same order as {@link sdkOrder} (lines, payment of exactly the invoice) as ONE quick-sale
+ * command: draft → confirm → deliver → invoice → receipt → settlement in one transaction. The
+ * gross per quantity pattern is learned from a first sale and reused.
+ */
+export async function sdkQuickSale(
+  b: SdkBench,
+  i: number,
+  grossByPattern: Map<number, string>,
+): Promise<void> {
+  const { tc, tenant } = b;
+  const lines = Array.from({ length: LINES }, (_, k) => ({
+    productId: `P${k}`,
+    quantity: String(1 + ((i + k) % 3)),
+  }));
+  const known = grossByPattern.get(i % 3);
+  const sale = unwrap(
+    await tc.quickSale(tenant, {
+      customerId: 'HQ',
+      warehouseId: 'W',
+      priceListId: 'PL',
+      lines,
+      ...(known ? { payment: { amount: { amount: known, currency: 'CNY' } } } : {}),
+    }),
+  );
+  if (!known) grossByPattern.set(i % 3, sale.invoice.gross.toFixed());
+  else if (sale.invoice.gross.toFixed() !== known) throw new Error('quick sale: gross drifted');
+}
