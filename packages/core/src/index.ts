@@ -8,6 +8,7 @@ export * from './accounting/voucher';
 export type { AmendmentListener } from './app/amend';
 export type { Settlement } from './app/cash';
 export * from './app/command';
+export * from './app/contracts-view';
 export * from './app/credit';
 export * from './app/hooks';
 export * from './app/pricing';

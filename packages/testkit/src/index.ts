@@ -12,6 +12,7 @@ import { creditSuite } from './suites/credit';
 import { o2cSuite } from './suites/o2c';
 import { portSuite } from './suites/port';
 import { pricingSuite } from './suites/pricing';
+import { settlementSuite } from './suites/settlement';
 import { sliceSuite } from './suites/slice';
 import { viewsSuite } from './suites/views';
 
@@ -31,7 +32,7 @@ export {
 } from './harness';
 export { type AllocationRun, allocationViolations } from './invariants';
 export { runSliceModel } from './suites/model';
-export { creditSuite, portSuite, sliceSuite, viewsSuite };
+export { creditSuite, portSuite, settlementSuite, sliceSuite, viewsSuite };
 
 /** Registers the whole conformance suite (every suite of this package) for one adapter. */
 export function runConformanceSuite(h: StoreHarness): void {
@@ -39,6 +40,7 @@ export function runConformanceSuite(h: StoreHarness): void {
   sliceSuite(h);
   creditSuite(h);
   o2cSuite(h);
+  settlementSuite(h);
   pricingSuite(h);
   viewsSuite(h);
 }

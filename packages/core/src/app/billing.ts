@@ -32,6 +32,7 @@ import type {
 import {
   addBuckets,
   type Buckets,
+  deliveredUnbilled,
   invoiceBuckets,
   invoiceResidual,
   lineLedger,
@@ -40,16 +41,33 @@ import {
   shareOf,
 } from '../sales/ledger';
 import type { InvoicePolicy } from '../sales/policy';
+import {
+  type BilledByPlanError,
+  billableInstallment,
+  invoiceInstallment as markInstallmentInvoiced,
+  type PlanAdjustmentUnsupportedError,
+  SETTLEMENT_KIND,
+  type SettlementPlan,
+  spreadOverLines,
+} from '../sales/settlement';
 import { dateOf, loadCreditPolicy } from './credit';
 import { loadSalesPolicy, notAllowedIn, syncExposure, syncExposureUnchecked } from './order-flow';
 import { loadOrder } from './orders';
+import type { invoiceInstallmentInput } from './quote-schemas';
 import type { creditNoteInput, invoiceInput } from './schemas';
 import type { UnitOfWork } from './unit-of-work';
 
 const ZERO = new Dec(0);
 const max0 = (x: Dec) => (x.isNegative() ? ZERO : x);
 
-/** What a line may still be invoiced under `policy`. */
+/** The order states in which goods can be invoiced. */
+const INVOICEABLE_STATES: readonly string[] = ['confirmed', 'closed', 'credit_hold'];
+
+/**
+ * What a line may still be invoiced under `policy`. A closed order, or one back on credit hold,
+ * bills only what was delivered (net of returns), whatever the policy: it reserves nothing, so
+ * billing ahead would add exposure instead of moving it.
+ */
 export function billable(
   line: SalesOrder['lines'][number],
   state: string,
@@ -57,7 +75,7 @@ export function billable(
 ): Dec {
   const l = lineLedger(line, state);
   const base =
-    policy === 'delivery' || state === 'closed'
+    policy === 'delivery' || state === 'closed' || state === 'credit_hold'
       ? l.netDelivered
       : Dec.max(l.ordered, l.netDelivered);
   return max0(base.minus(l.netInvoiced));
@@ -75,6 +93,11 @@ function sumBuckets(orders: readonly SalesOrder[]): Buckets {
  * revenue / Cr output VAT; the billed value moves into receivables (checked at the invoice
  * checkpoint), split into dated open items — one per installment (分期) or one due after the
  * payment terms.
+ *
+ * A confirmed or closed order can be invoiced, and so can one back on credit hold — for its
+ * delivered goods only (billing moves their exposure from `uninvoiced` to `receivables`, adding
+ * none). An order with a settlement plan is billed by its installments
+ * ({@link invoiceInstallment}), not here (`SETTLEMENT_PLAN_BILLING`).
  */
 export async function invoiceOrders(uow: UnitOfWork, input: z.output<typeof invoiceInput>) {
   const policy = (await loadSalesPolicy(uow)).invoicePolicy;
@@ -84,8 +107,19 @@ export async function invoiceOrders(uow: UnitOfWork, input: z.output<typeof invo
     if (hit) return ok(hit);
     const o = await loadOrder(uow, id, field);
     if (!o.ok) return o;
-    if (o.value.state !== 'confirmed' && o.value.state !== 'closed')
+    if (!INVOICEABLE_STATES.includes(o.value.state))
       return err(notAllowedIn(uow, o.value, 'invoice'));
+    if (
+      o.value.settlementPlan !== false &&
+      (await uow.tx.records.get(SETTLEMENT_KIND, id)) !== undefined
+    ) {
+      return err<BilledByPlanError>({
+        code: 'SETTLEMENT_PLAN_BILLING',
+        message: `${field}: order ${o.value.number} is billed by its settlement plan; invoice its due installments instead`,
+        field,
+        orderId: o.value.id,
+      });
+    }
     orders.set(id, o.value);
     return o;
   };
@@ -210,41 +244,20 @@ export async function invoiceOrders(uow: UnitOfWork, input: z.output<typeof invo
     });
   }
   const currency = first.currency;
-  const net = Money.sum(
-    lines.map((l) => l.net),
-    currency,
-  );
-  const tax = Money.sum(
-    lines.map((l) => l.tax),
-    currency,
-  );
-  const gross = net.add(tax);
   const creditPolicy = await loadCreditPolicy(uow);
   const plan = input.installments ?? [
     { dueDate: input.dueDate ?? dateOf(uow.now, creditPolicy.paymentTermsDays), share: new Dec(1) },
   ];
-  const parts = allocate(
-    gross,
-    plan.map((p) => p.share),
-  );
-  const invoice: Invoice = {
+  const invoice = await newInvoice(uow, {
     id,
-    tenantId: uow.tenantId,
-    number: await uow.nextNumber('INV'),
     orderIds: [...updated.keys()] as SalesOrderId[],
     deliveryIds,
     billToId: first.billToId as CustomerId,
     currency,
     lines,
-    net,
-    tax,
-    gross,
-    credited: Money.zero(currency),
-    settled: Money.zero(currency),
     credit: first.credit,
-    issuedAt: uow.now,
-    schedule: plan.map((p, i) => ({ dueDate: p.dueDate, amount: parts[i] as Money })),
-  };
+    plan,
+  });
   const afterOrders = [...updated.values()].map((o) => {
     const mine = lines.filter((l) => l.orderId === o.id);
     return {
@@ -259,6 +272,70 @@ export async function invoiceOrders(uow: UnitOfWork, input: z.output<typeof invo
     };
   });
   const beforeOrders = afterOrders.map((o) => orders.get(o.id) as SalesOrder);
+  const posted = await postInvoice(uow, invoice, beforeOrders, afterOrders, plan);
+  if (!posted.ok) return posted;
+  return ok(invoice);
+}
+
+/** A due date and a share of an invoice's gross (one open item each). */
+type ScheduleShare = { readonly dueDate: string; readonly share: Dec };
+
+/** Builds an invoice from its lines: totals, a number, and the schedule by share. */
+async function newInvoice(
+  uow: UnitOfWork,
+  x: Pick<Invoice, 'id' | 'orderIds' | 'deliveryIds' | 'billToId' | 'currency' | 'lines'> & {
+    readonly credit: Invoice['credit'];
+    readonly plan: readonly ScheduleShare[];
+    readonly installment?: Invoice['installment'];
+  },
+): Promise<Invoice> {
+  const net = Money.sum(
+    x.lines.map((l) => l.net),
+    x.currency,
+  );
+  const tax = Money.sum(
+    x.lines.map((l) => l.tax),
+    x.currency,
+  );
+  const gross = net.add(tax);
+  const parts = allocate(
+    gross,
+    x.plan.map((p) => p.share),
+  );
+  return {
+    id: x.id,
+    tenantId: uow.tenantId,
+    number: await uow.nextNumber('INV'),
+    orderIds: x.orderIds,
+    deliveryIds: x.deliveryIds,
+    billToId: x.billToId,
+    currency: x.currency,
+    lines: x.lines,
+    net,
+    tax,
+    gross,
+    credited: Money.zero(x.currency),
+    settled: Money.zero(x.currency),
+    credit: x.credit,
+    issuedAt: uow.now,
+    schedule: x.plan.map((p, i) => ({ dueDate: p.dueDate, amount: parts[i] as Money })),
+    ...(x.installment ? { installment: x.installment } : {}),
+  };
+}
+
+/**
+ * Stores an invoice and what it changes: the orders (saved first, so a concurrent command on
+ * them conflicts), their exposure moved into receivables (checked at the invoice checkpoint),
+ * the dated open items, the invoice, its voucher and its event.
+ */
+async function postInvoice(
+  uow: UnitOfWork,
+  invoice: Invoice,
+  beforeOrders: readonly SalesOrder[],
+  afterOrders: readonly SalesOrder[],
+  plan: readonly ScheduleShare[],
+) {
+  const id = invoice.id;
   // Saved first: a concurrent command on the same orders waits here and then conflicts.
   for (const o of afterOrders) {
     const saved = await uow.save(SALES_KINDS.order, o);
@@ -297,14 +374,110 @@ export async function invoiceOrders(uow: UnitOfWork, input: z.output<typeof invo
   await uow.postVoucher(
     SALES_KINDS.invoice,
     id,
-    `invoice ${invoice.number} for ${afterOrders.map((o) => o.number).join(', ')}`,
+    `invoice ${invoice.number} for ${afterOrders.map((o) => o.number).join(', ')}${invoice.installment ? ` (installment ${invoice.installment.milestone})` : ''}`,
     [
-      { account: uow.accounts.receivable, debit: gross, partyId: invoice.billToId },
-      { account: uow.accounts.revenue, credit: net },
-      { account: uow.accounts.vatOutput, credit: tax },
+      { account: uow.accounts.receivable, debit: invoice.gross, partyId: invoice.billToId },
+      { account: uow.accounts.revenue, credit: invoice.net },
+      { account: uow.accounts.vatOutput, credit: invoice.tax },
     ],
   );
   uow.transitioned(SALES_KINDS.invoice, invoice, { from: null, event: 'issue', to: 'open' });
+  return ok(invoice);
+}
+
+/**
+ * Invoices a due settlement-plan installment (an advance or progress invoice): its amount is
+ * spread over the order's lines in proportion to their gross with cumulative rounding (the
+ * invoice lines add up to the installment exactly; each part split into net and VAT at its
+ * line's ratio; zero parts left out; quantities zero — installments bill money, not goods).
+ * One open item, due on the installment's due date. The order's `installmentsBilled` and
+ * `billedGross` grow, its exposure moves into receivables as for any invoice (checked at the
+ * invoice checkpoint), the voucher is posted (Dr receivable / Cr revenue / Cr VAT) and the
+ * installment becomes `invoiced` with the invoice's id — all in one transaction.
+ *
+ * Refused: an installment not achieved yet (`SETTLEMENT_INSTALLMENT_NOT_DUE`) or already
+ * invoiced (`SETTLEMENT_INSTALLMENT_INVOICED`); an order that is not confirmed, closed or on
+ * credit hold (`ILLEGAL_TRANSITION`); for a closed or held order (which reserves nothing), more
+ * than the delivered value not yet billed (`SETTLEMENT_INSTALLMENT_EXCEEDS_DELIVERED`); a zero
+ * installment (`NOTHING_TO_INVOICE`).
+ */
+export async function invoiceInstallment(
+  uow: UnitOfWork,
+  input: z.output<typeof invoiceInstallmentInput>,
+) {
+  const p = await uow.require<SettlementPlan>(SETTLEMENT_KIND, input.planId, 'planId');
+  if (!p.ok) return p;
+  const plan = p.value;
+  const due = billableInstallment(plan, input.milestone, null);
+  if (!due.ok) return due;
+  const inst = due.value;
+  const o = await loadOrder(uow, plan.orderId, 'planId');
+  if (!o.ok) return o;
+  const order = o.value;
+  if (!INVOICEABLE_STATES.includes(order.state))
+    return err(notAllowedIn(uow, order, `invoice installment ${inst.milestone}`));
+  if (order.state !== 'confirmed') {
+    // An order that reserves nothing (closed, on hold) bills only delivered value not yet billed.
+    const room = billableInstallment(plan, inst.milestone, deliveredUnbilled(order));
+    if (!room.ok) return room;
+  }
+  if (inst.amount.isZero()) {
+    return err<NothingToInvoiceError>({
+      code: 'NOTHING_TO_INVOICE',
+      message: `milestone: installment ${inst.milestone} of ${order.number} is zero`,
+      field: 'milestone',
+    });
+  }
+  const id = uow.newId(SALES_KINDS.invoice) as InvoiceId;
+  const parts = spreadOverLines(
+    inst.amount,
+    order.lines,
+    order.installmentsBilled ?? Money.zero(order.currency),
+  );
+  const lines: InvoiceLine[] = [];
+  for (const [k, part] of parts.entries()) {
+    if (part.gross.isZero() && part.tax.isZero()) continue;
+    const line = order.lines[k] as SalesOrder['lines'][number];
+    lines.push({
+      lineNo: lines.length + 1,
+      orderId: order.id,
+      orderLineNo: line.lineNo,
+      productId: line.productId,
+      quantity: Quantity.of(ZERO, line.quantity.unit),
+      unitPrice: line.unitPrice,
+      net: part.net,
+      tax: part.tax,
+      gross: part.gross,
+      credited: ZERO,
+    });
+  }
+  const schedule = [
+    { dueDate: inst.dueDate ?? dateOf(uow.now, 0), share: new Dec(1) },
+  ] as const satisfies readonly ScheduleShare[];
+  const invoice = await newInvoice(uow, {
+    id,
+    orderIds: [order.id],
+    deliveryIds: [],
+    billToId: order.billToId,
+    currency: order.currency,
+    lines,
+    credit: order.credit,
+    plan: schedule,
+    installment: { planId: plan.id, milestone: inst.milestone },
+  });
+  const after: SalesOrder = {
+    ...order,
+    billedGross: order.billedGross.add(invoice.gross),
+    installmentsBilled: (order.installmentsBilled ?? Money.zero(order.currency)).add(invoice.gross),
+    invoiceIds: [...order.invoiceIds, id],
+  };
+  const posted = await postInvoice(uow, invoice, [order], [after], schedule);
+  if (!posted.ok) return posted;
+  const t = markInstallmentInvoiced(plan, inst.milestone, id, uow.now);
+  if (!t.ok) throw new TradecoreBug('INSTALLMENT_STATE', t.error.message);
+  const saved = await uow.save(SETTLEMENT_KIND, t.value.plan);
+  if (!saved.ok) return saved;
+  uow.emit('document.transitioned', t.value.event);
   return ok(invoice);
 }
 
@@ -339,6 +512,15 @@ export async function issueCreditNote(uow: UnitOfWork, input: z.output<typeof cr
   const i = await uow.require<Invoice>(SALES_KINDS.invoice, input.invoiceId, 'invoiceId');
   if (!i.ok) return i;
   const invoice = i.value;
+  if (invoice.installment !== undefined) {
+    return err<PlanAdjustmentUnsupportedError>({
+      code: 'SETTLEMENT_PLAN_ADJUSTMENT',
+      message: `invoiceId: invoice ${invoice.number} bills settlement-plan installment ${invoice.installment.milestone}; credit notes on installment invoices are not supported`,
+      field: 'invoiceId',
+      operation: 'credit-note',
+      orderId: invoice.orderIds[0] ?? '',
+    });
+  }
   let ret: SalesReturn | undefined;
   if (input.returnId !== undefined) {
     const r = await uow.require<SalesReturn>(SALES_KINDS.salesReturn, input.returnId, 'returnId');

@@ -28,6 +28,7 @@ import type {
   ShipToMismatchError,
 } from '../sales/errors';
 import { lineLedger, orderBuckets, toStockUnits } from '../sales/ledger';
+import type { PlanAdjustmentUnsupportedError } from '../sales/settlement';
 import {
   loadSalesPolicy,
   notAllowedIn,
@@ -40,6 +41,7 @@ import { loadOrder } from './orders';
 import { pricingDate } from './pricing-context';
 import type { PricingRuntime } from './pricing-runtime';
 import type { deliverInput, returnGoodsInput } from './schemas';
+import { onOrderFlow } from './settlement';
 import type { UnitOfWork } from './unit-of-work';
 
 const ZERO = new Dec(0);
@@ -247,6 +249,9 @@ export async function deliverSalesOrder(
     );
   }
   uow.transitioned(SALES_KINDS.delivery, delivery, { from: null, event: 'post', to: 'posted' });
+  // Full delivery: a settlement plan's `delivery` installment falls due.
+  const flow = await onOrderFlow(uow, after);
+  if (!flow.ok) return flow;
   return ok(delivery);
 }
 
@@ -262,6 +267,15 @@ export async function returnGoods(uow: UnitOfWork, input: z.output<typeof return
   const o = await loadOrder(uow, delivery.orderId, 'deliveryId');
   if (!o.ok) return o;
   const order = o.value;
+  if (order.settlementPlan === true) {
+    return err<PlanAdjustmentUnsupportedError>({
+      code: 'SETTLEMENT_PLAN_ADJUSTMENT',
+      message: `deliveryId: order ${order.number} is billed by its settlement plan; returns on plan orders are not supported (amend the order before delivery instead)`,
+      field: 'deliveryId',
+      operation: 'return',
+      orderId: order.id,
+    });
+  }
   if (input.warehouseId !== undefined) {
     const w = await uow.require<Warehouse>(
       MASTERDATA_KINDS.warehouse,

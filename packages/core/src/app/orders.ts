@@ -48,6 +48,7 @@ import type {
   releaseCreditHoldInput,
   reviewSalesOrderInput,
 } from './schemas';
+import { onOrderFlow } from './settlement';
 import type { UnitOfWork } from './unit-of-work';
 
 /** Settings of the order use cases. */
@@ -160,6 +161,7 @@ export async function draftSalesOrder(
     billedGross: Money.zero(currency),
     creditedGross: Money.zero(currency),
     paid: Money.zero(currency),
+    settlementPlan: false,
     credit: null,
     creditDecision: null,
     creditHolds: [],
@@ -361,6 +363,12 @@ export async function checkAndReserve(
   const saved = await uow.save(SALES_KINDS.order, doc);
   if (!saved.ok) return saved;
   if (moved.value.event) uow.emit('document.transitioned', moved.value.event);
+  // Signing: a settlement plan's `signing` installment falls due (amendments run it after the
+  // plan is rescaled, as an amendment listener).
+  if (event !== 'amend') {
+    const flow = await onOrderFlow(uow, doc);
+    if (!flow.ok) return flow;
+  }
   return ok(doc);
 }
 
@@ -487,7 +495,11 @@ export async function cancelSalesOrder(uow: UnitOfWork, input: z.output<typeof o
   const o = await loadOrder(uow, input.orderId);
   if (!o.ok) return o;
   const order = o.value;
-  if (order.lines.some((l) => l.delivered.greaterThan(0) || l.invoiced.greaterThan(0))) {
+  // `invoiceIds` also covers settlement-plan installments, which bill money, not quantities.
+  if (
+    order.invoiceIds.length > 0 ||
+    order.lines.some((l) => l.delivered.greaterThan(0) || l.invoiced.greaterThan(0))
+  ) {
     return err<OrderHasActivityError>({
       code: 'ORDER_HAS_ACTIVITY',
       message: `orderId: ${order.number} has deliveries or invoices; close it instead`,
@@ -557,6 +569,8 @@ async function releaseHeld(
   const listed = await markHeld(uow, order.id, false);
   if (!listed.ok) return listed;
   uow.emit('document.transitioned', t.value.event);
+  const flow = await onOrderFlow(uow, doc);
+  if (!flow.ok) return flow;
   return ok(doc);
 }
 

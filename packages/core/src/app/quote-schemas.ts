@@ -149,10 +149,22 @@ export const convertQuoteInput = z.object({
 
 const shareSchema = decimalSchema({ sign: 'nonnegative', maxDecimals: 6 });
 
+/** What achieves a milestone: the order's confirmation, its full delivery, or a command. */
+export const settlementTriggerSchema = z.union([
+  z.literal('signing'),
+  z.literal('delivery'),
+  z.literal('command'),
+]);
+
 /** One contract rule of a settlement plan. */
 export const settlementRuleSchema = z.object({
   /** Milestone name, unique in the plan, e.g. `signing`. */
   milestone: idSchema,
+  /**
+   * What achieves it (default: by its name — `signing` and `delivery` by the flow, any other
+   * milestone by `achieveMilestone`).
+   */
+  trigger: settlementTriggerSchema.optional(),
   /** Share of the contract total, > 0; the shares sum to 1. */
   share: decimalSchema({ sign: 'positive', maxDecimals: 6 }),
   /** Days from achievement to the due date (default 0). */
@@ -221,6 +233,14 @@ export const achieveMilestoneInput = z.object({
   milestone: idSchema,
   /** The day it was achieved; not after today. */
   achievedOn: isoDateSchema,
+});
+
+/** Input of `invoiceInstallment`: bills a due installment of a plan. */
+export const invoiceInstallmentInput = z.object({
+  /** The plan (its order's id). */
+  planId: idSchema,
+  /** The milestone whose installment is billed. */
+  milestone: idSchema,
 });
 
 /**

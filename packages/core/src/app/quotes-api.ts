@@ -12,6 +12,7 @@ import type { Transaction } from '../ports/store';
 import { QUOTE_KIND, type QuoteView, quoteView, type SalesQuote } from '../sales/quote';
 import { SETTLEMENT_KIND, type SettlementPlan } from '../sales/settlement';
 import { idSchema, parseInput } from '../validation';
+import { invoiceInstallment } from './billing';
 import { type CommandContext, defineCommand } from './command';
 import {
   achieveMilestoneInput,
@@ -21,6 +22,7 @@ import {
   copyQuoteInput,
   createQuoteInput,
   createSettlementPlanInput,
+  invoiceInstallmentInput,
   quoteRefInput,
   rejectQuoteInput,
   reviseQuoteInput,
@@ -106,6 +108,17 @@ export function quotesApi(ctx: CommandContext, settings: QuoteSettings) {
       'achieveMilestone',
       achieveMilestoneInput,
       achieveMilestone,
+    ),
+    /**
+     * Invoices a due installment: its amount spread over the order's lines (exactly), the
+     * voucher and open item posted, the installment marked invoiced — or a typed refusal
+     * (`SETTLEMENT_INSTALLMENT_NOT_DUE` …) and nothing stored.
+     */
+    invoiceInstallment: defineCommand(
+      ctx,
+      'invoiceInstallment',
+      invoiceInstallmentInput,
+      invoiceInstallment,
     ),
 
     // ---- queries ----

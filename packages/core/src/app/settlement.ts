@@ -1,7 +1,8 @@
 /**
  * Settlement-plan use cases: generate a plan for a sales order from contract rules, adjust it
- * within the rules, mark milestones achieved, and follow order amendments
- * ({@link onOrderAmended}).
+ * within the rules, mark milestones achieved — by command, or by the flow ({@link onOrderFlow}:
+ * confirmation achieves `signing`, full delivery `delivery`) — and follow order amendments
+ * ({@link onOrderAmended}). Installments are invoiced by `invoiceInstallment` (`billing.ts`).
  *
  * @module
  */
@@ -11,13 +12,16 @@ import type { Money } from '../money/money';
 import { dateOfInstant } from '../sales/dates';
 import { SALES_KINDS, type SalesOrder } from '../sales/documents';
 import {
+  achieveByFlow,
   achieveInstallment,
   adjustInstallments,
+  flowFacts,
   generateSettlementPlan,
   INSTALLMENT_KIND,
   rescalePlan,
   SETTLEMENT_KIND,
   type SettlementOrderCancelledError,
+  type SettlementOrderInvoicedError,
   type SettlementPlan,
 } from '../sales/settlement';
 import {
@@ -36,6 +40,9 @@ async function loadPlan(uow: UnitOfWork, planId: string) {
  * Generates the settlement plan of a sales order from contract rules: total = the order's
  * gross, one open installment per milestone, amounts allocated by share (Σ = total exactly).
  * The plan's id is the order's id, so an order has at most one plan (`DUPLICATE` otherwise).
+ * Milestones the flow has already reached are achieved at once (a plan made for a confirmed
+ * order has its `signing` installment due today). An order already invoiced by quantities gets
+ * no plan (`SETTLEMENT_ORDER_INVOICED`): a plan bills the whole contract.
  */
 export async function createSettlementPlan(
   uow: UnitOfWork,
@@ -48,6 +55,14 @@ export async function createSettlementPlan(
     return err<SettlementOrderCancelledError>({
       code: 'SETTLEMENT_ORDER_CANCELLED',
       message: `orderId: order ${order.number} is cancelled`,
+      field: 'orderId',
+      orderId: order.id,
+    });
+  }
+  if (order.invoiceIds.length > 0) {
+    return err<SettlementOrderInvoicedError>({
+      code: 'SETTLEMENT_ORDER_INVOICED',
+      message: `orderId: order ${order.number} is already invoiced by quantities; a settlement plan bills the whole contract`,
       field: 'orderId',
       orderId: order.id,
     });
@@ -65,7 +80,12 @@ export async function createSettlementPlan(
     input.rules,
   );
   if (!plan.ok) return plan;
-  const created = await uow.create(SETTLEMENT_KIND, plan.value);
+  // The order is saved (unchanged) with the version read: a concurrent invoice by quantities,
+  // which saves it too, then conflicts and is retried against the plan — never both.
+  const touched = await uow.save(SALES_KINDS.order, { ...order, settlementPlan: true });
+  if (!touched.ok) return touched;
+  const reached = achieveByFlow(plan.value, flowFacts(order), dateOfInstant(uow.now), uow.now);
+  const created = await uow.create(SETTLEMENT_KIND, reached.plan);
   if (!created.ok) return created;
   for (const i of plan.value.installments) {
     uow.transitioned(
@@ -74,7 +94,29 @@ export async function createSettlementPlan(
       { from: null, event: 'create', to: i.status },
     );
   }
-  return ok(plan.value);
+  for (const e of reached.events) uow.emit('document.transitioned', e);
+  return ok(reached.plan);
+}
+
+/**
+ * Achieves the milestones the order-to-cash flow has reached on `order` (as saved by the
+ * calling command, in its unit of work): `signing` installments once it is confirmed,
+ * `delivery` installments once it is fully delivered — due on today + their `dueDays`, with one
+ * `document.transitioned` event each. Idempotent: installments already due or invoiced, and
+ * `command` milestones, are left alone. Returns the plan (saved if anything changed), or `null`
+ * when the order has none. Called by confirm, reopen, release from hold, deliveries,
+ * amendments and plan creation.
+ */
+export async function onOrderFlow(uow: UnitOfWork, order: SalesOrder) {
+  if (order.settlementPlan === false) return ok(null);
+  const plan = await uow.load<SettlementPlan>(SETTLEMENT_KIND, order.id);
+  if (plan === undefined) return ok(null);
+  const next = achieveByFlow(plan, flowFacts(order), dateOfInstant(uow.now), uow.now);
+  if (next.plan === plan) return ok(plan);
+  const saved = await uow.save(SETTLEMENT_KIND, next.plan);
+  if (!saved.ok) return saved;
+  for (const e of next.events) uow.emit('document.transitioned', e);
+  return ok(next.plan);
 }
 
 /**
@@ -126,10 +168,17 @@ export async function achieveMilestone(
  * Keeps an order's settlement plan (if it has one) equal to its amended gross: achieved and
  * invoiced installments stay as they are, the open ones absorb the difference in proportion
  * (see `rescalePlan`). Call it from an amendment use case, in the same unit of work. Returns
- * the saved plan, or `null` when the order has none; `SETTLEMENT_BELOW_ACHIEVED` when the new
- * gross is below what is already achieved.
+ * the saved plan, or `null` when the order has none (known without a read when the order's
+ * `settlementPlan` flag, passed as `settlementPlan`, is `false`); `SETTLEMENT_BELOW_ACHIEVED`
+ * when the new gross is below what is already achieved.
  */
-export async function onOrderAmended(uow: UnitOfWork, orderId: string, newGross: Money) {
+export async function onOrderAmended(
+  uow: UnitOfWork,
+  orderId: string,
+  newGross: Money,
+  settlementPlan?: boolean,
+) {
+  if (settlementPlan === false) return ok(null);
   const plan = await uow.load<SettlementPlan>(SETTLEMENT_KIND, orderId);
   if (plan === undefined) return ok(null);
   const next = rescalePlan(plan, newGross, uow.now);

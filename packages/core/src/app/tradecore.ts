@@ -10,7 +10,7 @@ import type { DomainEvent, TradecoreBus } from '../events';
 import type { TenantId } from '../kernel/brand';
 import type { Clock, IdGenerator } from '../kernel/clock';
 import { decode } from '../kernel/codec';
-import type { ValidationError } from '../kernel/errors';
+import type { NotFoundError, ValidationError } from '../kernel/errors';
 import { ok, type Result } from '../kernel/result';
 import type { Customer, Product } from '../masterdata/types';
 import { MASTERDATA_KINDS } from '../masterdata/types';
@@ -38,10 +38,20 @@ import {
   toCredit,
 } from '../sales/ledger';
 import { idSchema, parseInput } from '../validation';
+import type { ContractExecution } from '../views/contracts';
 import { type AmendmentListener, amendSalesOrder, orderRevisions } from './amend';
 import { invoiceOrders, issueCreditNote } from './billing';
 import { recordReceipt, refundReceipt, settle, writeOff } from './cash';
 import { type CommandContext, createBus, defineCommand, relay } from './command';
+import {
+  type ContractExecutionInput,
+  contractExecutionInput,
+  type ExpiringContractsInput,
+  type ExpiringContractsReport,
+  expiringContractsInput,
+  readContractExecution,
+  readExpiringContracts,
+} from './contracts-view';
 import {
   accountPath,
   assignCreditGroup,
@@ -88,7 +98,7 @@ import {
   dueReceivablesInput,
 } from './receivables';
 import * as S from './schemas';
-import { onOrderAmended } from './settlement';
+import { onOrderAmended, onOrderFlow } from './settlement';
 import { UnitOfWork } from './unit-of-work';
 
 /** Options of {@link createTradecore}. */
@@ -170,9 +180,13 @@ export function createTradecore(options: TradecoreOptions) {
   };
   const pricing = new PricingRuntime(options.pricing, options.rates);
   const settings = { rounding: options.rounding ?? 'half-up', pricing } as const;
-  /** Run after every amendment, in its transaction (settlement plans follow the new total). */
+  /**
+   * Run after every amendment, in its transaction: settlement plans follow the new total, then
+   * any milestone the amended order reached falls due (e.g. cut down to what was delivered).
+   */
   const amendmentListeners: AmendmentListener[] = [
-    (uow, order) => onOrderAmended(uow, order.id, order.gross),
+    (uow, order) => onOrderAmended(uow, order.id, order.gross, order.settlementPlan),
+    (uow, order) => onOrderFlow(uow, order),
   ];
   const store = options.store;
 
@@ -494,6 +508,34 @@ export function createTradecore(options: TradecoreOptions) {
       const parsed = parseInput(dueReceivablesInput, input);
       if (!parsed.ok) return parsed;
       return query(tenantId, {}, (tx) => dueReceivables(tx, parsed.value, ctx.clock.now()));
+    },
+    // ---- contract views ----
+    /**
+     * The execution of a contract (合同执行): per line and in total, ordered, delivered (net of
+     * returns), invoiced (net of credit notes) and collected, with what is outstanding to invoice
+     * and to collect. `NOT_FOUND` (field `orderId`) for an order the tenant does not have.
+     */
+    contractExecution: async (
+      tenantId: string,
+      input: ContractExecutionInput,
+    ): Promise<Result<ContractExecution, ValidationError | NotFoundError>> => {
+      const parsed = parseInput(contractExecutionInput, input);
+      if (!parsed.ok) return parsed;
+      const r = await query(tenantId, {}, (tx) => readContractExecution(tx, parsed.value));
+      return r.ok ? r.value : r;
+    },
+    /**
+     * Contracts about to expire (合同到期预警): open contracts whose `validUntil` is within
+     * `withinDays` after `asOf` (default: today by the clock port), and those already expired
+     * while still open (flagged `expired`); by end date, at most `limit` (default 100).
+     */
+    expiringContracts: async (
+      tenantId: string,
+      input: ExpiringContractsInput,
+    ): Promise<Result<ExpiringContractsReport, ValidationError>> => {
+      const parsed = parseInput(expiringContractsInput, input);
+      if (!parsed.ok) return parsed;
+      return query(tenantId, {}, (tx) => readExpiringContracts(tx, parsed.value, ctx.clock.now()));
     },
     /** Vouchers posted for a document. */
     vouchersFor: (tenantId: string, sourceKind: string, sourceId: string) =>

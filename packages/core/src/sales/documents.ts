@@ -157,6 +157,18 @@ export interface SalesOrder {
   readonly billedGross: Money;
   /** Σ gross of this order's credit-note lines. */
   readonly creditedGross: Money;
+  /**
+   * Σ gross billed by settlement-plan installments (included in `billedGross`). Installments
+   * bill money, not quantities: the lines' `invoiced` do not move, and the order's exposure
+   * buckets take this amount off (see `orderBuckets`). Absent when nothing was billed so.
+   */
+  readonly installmentsBilled?: Money;
+  /**
+   * Whether a settlement plan was made for this order: `true` once one is, `false` for orders
+   * drafted without one. Absent on orders stored before the flag existed; the plan is then
+   * looked up. Lets the flow skip the plan lookup for the many orders that have none.
+   */
+  readonly settlementPlan?: boolean;
   /** Paid: this order's share of what was settled on its invoices. */
   readonly paid: Money;
   /** The credit account the exposure sits on and the fixed rate to its currency (set at confirmation). */
@@ -319,6 +331,12 @@ export interface Invoice {
   readonly issuedAt: string;
   /** Due dates and amounts (installments, 分期), earliest first. */
   readonly schedule: readonly { readonly dueDate: string; readonly amount: Money }[];
+  /**
+   * The settlement-plan installment this invoice bills (an advance or progress invoice: its
+   * lines carry amounts spread over the order's lines and a zero quantity). Absent for an
+   * invoice of quantities.
+   */
+  readonly installment?: { readonly planId: string; readonly milestone: string };
 }
 
 /** One line of a credit note. */

@@ -119,12 +119,8 @@ export function toCredit(amount: Money, rate: Dec, minorUnits: number): Dec {
   return x.toDecimalPlaces(minorUnits, Dec.ROUND_HALF_UP);
 }
 
-/**
- * The exposure an order holds on its credit account: open quantities (in a reserving state) in
- * `orders`, delivered-not-invoiced quantities in `uninvoiced`. (Receivables belong to invoices.)
- */
-export function orderBuckets(order: SalesOrder): Buckets {
-  if (order.credit === null) return NO_BUCKETS;
+/** The open and the delivered-not-invoiced value of an order's lines, in its currency. */
+function lineValues(order: SalesOrder): { orders: Dec; uninvoiced: Dec } {
   let orders = ZERO;
   let uninvoiced = ZERO;
   for (const line of order.lines) {
@@ -137,12 +133,38 @@ export function orderBuckets(order: SalesOrder): Buckets {
     if (l.uninvoiced.greaterThan(0))
       uninvoiced = uninvoiced.plus(orderLineValue(line, l.uninvoiced).amount);
   }
+  return { orders, uninvoiced };
+}
+
+/**
+ * The exposure an order holds on its credit account: open quantities (in a reserving state) in
+ * `orders`, delivered-not-invoiced quantities in `uninvoiced`. (Receivables belong to invoices.)
+ * Money billed by settlement-plan installments (`installmentsBilled`) is taken off as money
+ * flows: first from `uninvoiced` (delivered goods billed), the rest from `orders` (billed ahead
+ * of delivery).
+ */
+export function orderBuckets(order: SalesOrder): Buckets {
+  if (order.credit === null) return NO_BUCKETS;
+  const v = lineValues(order);
+  const billed = order.installmentsBilled?.amount ?? ZERO;
+  const uninvoiced = max0(v.uninvoiced.minus(billed));
+  const orders = max0(v.orders.minus(max0(billed.minus(v.uninvoiced))));
   const c = order.credit;
   return {
     orders: toCredit(Money.of(orders, order.currency), c.rate, c.minorUnits),
     uninvoiced: toCredit(Money.of(uninvoiced, order.currency), c.rate, c.minorUnits),
     receivables: ZERO,
   };
+}
+
+/**
+ * The delivered value of an order not billed yet by settlement-plan installments: Σ the value
+ * of each line's delivered-not-invoiced quantity, less `installmentsBilled` (never negative).
+ * What an installment may bill without adding exposure when the order reserves nothing.
+ */
+export function deliveredUnbilled(order: SalesOrder): Money {
+  const billed = order.installmentsBilled?.amount ?? ZERO;
+  return Money.of(max0(lineValues(order).uninvoiced.minus(billed)), order.currency);
 }
 
 /** The receivable exposure of an invoice: its residual in the credit currency. */
@@ -232,7 +254,10 @@ export type Progress = 'none' | 'partial' | 'full';
 export interface OrderProgress {
   /** Shipped (before returns) against ordered. */
   readonly delivery: Progress;
-  /** Invoiced less credited against delivered less returned (what the customer keeps). */
+  /**
+   * Invoiced less credited against delivered less returned (what the customer keeps); for an
+   * order billed by settlement-plan installments, the installments billed against its gross.
+   */
   readonly billing: Progress;
   /** Paid against invoiced less credited. */
   readonly payment: Progress;
@@ -270,11 +295,14 @@ export function orderProgress(order: SalesOrder): OrderProgress {
     billed = billed.plus(l.netInvoiced);
   }
   const delivery = progress(shipped, ordered);
-  const billing: Progress = kept.isZero()
-    ? billed.greaterThan(0) || delivery === 'full'
-      ? 'full'
-      : 'none'
-    : progress(billed, kept);
+  const byPlan = order.installmentsBilled;
+  const billing: Progress = byPlan?.isPositive()
+    ? progress(byPlan.amount, order.gross.amount)
+    : kept.isZero()
+      ? billed.greaterThan(0) || delivery === 'full'
+        ? 'full'
+        : 'none'
+      : progress(billed, kept);
   const netBilled = order.billedGross.subtract(order.creditedGross);
   const payment: Progress = netBilled.isPositive()
     ? progress(order.paid.amount, netBilled.amount)

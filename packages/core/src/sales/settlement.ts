@@ -10,7 +10,11 @@
  * - {@link achieveInstallment} marks a milestone achieved and its installment due
  *   (due date = achieved on + `dueDays`);
  * - {@link rescalePlan} follows an amended contract total, leaving achieved installments as they
- *   are and spreading the new remainder over the open ones in proportion.
+ *   are and spreading the new remainder over the open ones in proportion;
+ * - {@link achieveByFlow} achieves the milestones the order-to-cash flow reached (`signing` when
+ *   the order is confirmed, `delivery` when it is fully delivered), idempotently;
+ * - {@link spreadOverLines} spreads an installment's amount over the order's lines for its
+ *   invoice, so that the invoice lines add up to the installment exactly.
  *
  * An achieved (`due`) or `invoiced` installment never changes again.
  *
@@ -18,12 +22,13 @@
  */
 import type { DocumentTransitioned } from '../events';
 import type { TenantId } from '../kernel/brand';
-import type {
-  CurrencyMismatchError,
-  FieldIssue,
-  IllegalTransitionError,
-  NotFoundError,
-  ValidationError,
+import {
+  type CurrencyMismatchError,
+  type FieldIssue,
+  type IllegalTransitionError,
+  type NotFoundError,
+  TradecoreBug,
+  type ValidationError,
 } from '../kernel/errors';
 import { defineMachine, transition } from '../kernel/machine';
 import { err, ok, type Result } from '../kernel/result';
@@ -31,6 +36,8 @@ import { allocate } from '../money/allocate';
 import { Dec } from '../money/decimal';
 import { Money, sameCurrency } from '../money/money';
 import { addDays } from './dates';
+import type { SalesOrder, SalesOrderLine } from './documents';
+import { orderProgress, shareOf } from './ledger';
 
 /** Store kind of settlement plans. A plan's id is the id of its sales order. */
 export const SETTLEMENT_KIND = 'settlement-plan';
@@ -56,10 +63,23 @@ export const installmentMachine = defineMachine<InstallmentStatus, InstallmentEv
   ],
 });
 
+/**
+ * What achieves a milestone: `signing` — the order is confirmed (confirm, reopen, release from
+ * credit hold); `delivery` — the order is fully delivered (every line's delivered quantity
+ * reaches its ordered quantity); `command` — only `achieveMilestone` (acceptance, custom
+ * milestones).
+ */
+export type SettlementTrigger = 'signing' | 'delivery' | 'command';
+
 /** One contract rule: a milestone, its share of the total, and the bounds adjustments keep. */
 export interface SettlementRule {
   /** Milestone name, unique in the plan, e.g. `signing`, `delivery`, `acceptance`. */
   readonly milestone: string;
+  /**
+   * What achieves it (absent: by its name — a milestone named `signing` or `delivery` has that
+   * trigger, any other `command`; see {@link installmentTrigger}).
+   */
+  readonly trigger?: SettlementTrigger;
   /** Share of the total, > 0; the shares of a plan sum to 1. */
   readonly share: Dec;
   /** Days from achievement to the due date. */
@@ -184,13 +204,116 @@ export interface SettlementOrderCancelledError {
   readonly orderId: string;
 }
 
+/** Invoicing an installment whose milestone is not achieved yet. */
+export interface InstallmentNotDueError {
+  /** Stable code. */
+  readonly code: 'SETTLEMENT_INSTALLMENT_NOT_DUE';
+  /** What happened. */
+  readonly message: string;
+  /** The input field naming the installment: `milestone`. */
+  readonly field: 'milestone';
+  /** The plan. */
+  readonly planId: string;
+  /** The milestone. */
+  readonly milestone: string;
+  /** Its state (`open`). */
+  readonly status: InstallmentStatus;
+}
+
+/** Invoicing an installment a second time. */
+export interface InstallmentAlreadyInvoicedError {
+  /** Stable code. */
+  readonly code: 'SETTLEMENT_INSTALLMENT_INVOICED';
+  /** What happened. */
+  readonly message: string;
+  /** The input field naming the installment: `milestone`. */
+  readonly field: 'milestone';
+  /** The plan. */
+  readonly planId: string;
+  /** The milestone. */
+  readonly milestone: string;
+  /** The invoice that billed it. */
+  readonly invoiceId: string | null;
+}
+
+/**
+ * An installment of an order that reserves nothing (closed, or back on credit hold) would bill
+ * more than the delivered value not yet billed — it would add exposure instead of moving it.
+ */
+export interface InstallmentExceedsDeliveredError {
+  /** Stable code. */
+  readonly code: 'SETTLEMENT_INSTALLMENT_EXCEEDS_DELIVERED';
+  /** What happened. */
+  readonly message: string;
+  /** The input field naming the installment: `milestone`. */
+  readonly field: 'milestone';
+  /** The milestone. */
+  readonly milestone: string;
+  /** The installment's amount. */
+  readonly amount: Money;
+  /** The delivered value not yet billed. */
+  readonly billable: Money;
+}
+
+/**
+ * An order with a settlement plan is billed by its installments (money), never by quantities
+ * (orders, deliveries or line quantities), so nothing is billed twice.
+ */
+export interface BilledByPlanError {
+  /** Stable code. */
+  readonly code: 'SETTLEMENT_PLAN_BILLING';
+  /** What happened. */
+  readonly message: string;
+  /** The input field naming the order. */
+  readonly field: string;
+  /** The order. */
+  readonly orderId: string;
+}
+
+/**
+ * A return or credit note on an order billed by its settlement plan. Installment invoices bill
+ * money, not quantities, so there is nothing to credit by quantity and a return could not free
+ * the exposure the installments hold; both are refused until an amount-based credit path for
+ * plan orders exists.
+ */
+export interface PlanAdjustmentUnsupportedError {
+  /** Stable code. */
+  readonly code: 'SETTLEMENT_PLAN_ADJUSTMENT';
+  /** What happened. */
+  readonly message: string;
+  /** The input field naming the document. */
+  readonly field: string;
+  /** The operation refused. */
+  readonly operation: 'return' | 'credit-note';
+  /** The order. */
+  readonly orderId: string;
+}
+
+/** A settlement plan for an order that was already invoiced by quantities. */
+export interface SettlementOrderInvoicedError {
+  /** Stable code. */
+  readonly code: 'SETTLEMENT_ORDER_INVOICED';
+  /** What happened. */
+  readonly message: string;
+  /** The input field: `orderId`. */
+  readonly field: 'orderId';
+  /** The order. */
+  readonly orderId: string;
+}
+
 /** The business errors of settlement plans besides the common ones. */
 export type SettlementError =
   | SettlementOrderCancelledError
+  | SettlementOrderInvoicedError
   | InstallmentLockedError
   | InstallmentOutOfBoundsError
   | SettlementBelowAchievedError
-  | SettlementNothingOpenError;
+  | SettlementNothingOpenError
+  | InstallmentNotDueError
+  | InstallmentAlreadyInvoicedError
+  | InstallmentExceedsDeliveredError
+  | BilledByPlanError
+  | PlanAdjustmentUnsupportedError;
 
 /** One problem in a rule set, with its path inside the rules (`[1, 'share']`). */
 export interface RuleIssue {
@@ -260,6 +383,18 @@ export function settlementRuleIssues(
     });
   }
   return issues;
+}
+
+/**
+ * The trigger of a rule or installment: its own, or by its milestone's name for a rule without
+ * one (and plans stored before triggers existed) — `signing` and `delivery` are achieved by the
+ * flow, any other milestone by command.
+ */
+export function installmentTrigger(
+  rule: Pick<SettlementRule, 'milestone' | 'trigger'>,
+): SettlementTrigger {
+  if (rule.trigger !== undefined) return rule.trigger;
+  return rule.milestone === 'signing' || rule.milestone === 'delivery' ? rule.milestone : 'command';
 }
 
 /** The plan's currency. */
@@ -353,6 +488,7 @@ export function generateSettlementPlan(
     total,
     installments: rules.map((r, i) => ({
       milestone: r.milestone,
+      trigger: installmentTrigger(r),
       share: r.share,
       dueDays: r.dueDays,
       minShare: r.minShare,
@@ -516,6 +652,59 @@ export function achieveInstallment(
   );
 }
 
+/**
+ * The installment `milestone` of `plan` if it may be invoiced now: it exists, is due (achieved,
+ * not yet invoiced) and — when `room` is given (an order that reserves nothing: closed or on
+ * credit hold) — does not exceed that delivered, not yet billed value. Pure; the first problem
+ * is returned as a typed error naming the milestone.
+ */
+export function billableInstallment(
+  plan: SettlementPlan,
+  milestone: string,
+  room: Money | null,
+): Result<
+  Installment,
+  | NotFoundError
+  | InstallmentNotDueError
+  | InstallmentAlreadyInvoicedError
+  | InstallmentExceedsDeliveredError
+> {
+  const i = findInstallment(plan, milestone, 'milestone');
+  if (!i.ok) return i;
+  const inst = plan.installments[i.value] as Installment;
+  if (inst.status === 'open') {
+    return err({
+      code: 'SETTLEMENT_INSTALLMENT_NOT_DUE',
+      message: `milestone: installment ${inst.milestone} of ${plan.orderNumber} is not due (its milestone is not achieved)`,
+      field: 'milestone',
+      planId: plan.id,
+      milestone: inst.milestone,
+      status: inst.status,
+    });
+  }
+  if (inst.status === 'invoiced') {
+    return err({
+      code: 'SETTLEMENT_INSTALLMENT_INVOICED',
+      message: `milestone: installment ${inst.milestone} of ${plan.orderNumber} is already invoiced`,
+      field: 'milestone',
+      planId: plan.id,
+      milestone: inst.milestone,
+      invoiceId: inst.invoiceId,
+    });
+  }
+  if (room !== null && inst.amount.greaterThan(room)) {
+    return err({
+      code: 'SETTLEMENT_INSTALLMENT_EXCEEDS_DELIVERED',
+      message: `milestone: installment ${inst.milestone} (${inst.amount}) exceeds the ${room} delivered and not billed on ${plan.orderNumber}, which reserves nothing`,
+      field: 'milestone',
+      milestone: inst.milestone,
+      amount: inst.amount,
+      billable: room,
+    });
+  }
+  return ok(inst);
+}
+
 /** Records that a due installment was billed by `invoiceId`. */
 export function invoiceInstallment(
   plan: SettlementPlan,
@@ -578,4 +767,122 @@ export function rescalePlan(
     installments[i] = { ...(plan.installments[i] as Installment), amount: parts[k] as Money };
   });
   return ok({ ...plan, total: newTotal, installments, updatedAt: at });
+}
+
+/** What the order-to-cash flow has reached on an order, as the flow triggers see it. */
+export interface FlowFacts {
+  /** The contract is signed: the order is `confirmed` (or `closed` after being confirmed). */
+  readonly signed: boolean;
+  /** Every line is delivered in full (before returns). */
+  readonly delivered: boolean;
+}
+
+/**
+ * The flow facts of an order: signed while `confirmed` or `closed` (a draft or held order is
+ * not), delivered when its delivery progress is full.
+ */
+export function flowFacts(order: SalesOrder): FlowFacts {
+  return {
+    signed: order.state === 'confirmed' || order.state === 'closed',
+    delivered: orderProgress(order).delivery === 'full',
+  };
+}
+
+/** Installment transitions made by the flow: the plan after them and one event each. */
+export interface FlowAchievement {
+  /** The plan (the same object when nothing was achieved). */
+  readonly plan: SettlementPlan;
+  /** One `document.transitioned` payload per achieved installment, in plan order. */
+  readonly events: readonly DocumentTransitioned[];
+}
+
+/**
+ * Achieves, on `achievedOn`, every **open** installment whose trigger the flow has reached
+ * (`signing` when signed, `delivery` when delivered); `command` installments are left alone.
+ * Idempotent: a due or invoiced installment is not touched, and a second call with the same
+ * facts changes nothing (returns the same plan object).
+ */
+export function achieveByFlow(
+  plan: SettlementPlan,
+  facts: FlowFacts,
+  achievedOn: string,
+  at: string,
+): FlowAchievement {
+  let current = plan;
+  const events: DocumentTransitioned[] = [];
+  plan.installments.forEach((inst, idx) => {
+    if (inst.status !== 'open') return;
+    const trigger = installmentTrigger(inst);
+    const reached =
+      (trigger === 'signing' && facts.signed) || (trigger === 'delivery' && facts.delivered);
+    if (!reached) return;
+    const t = transitionInstallment(
+      current,
+      idx,
+      'achieve',
+      { achievedOn, dueDate: addDays(achievedOn, inst.dueDays) },
+      at,
+    );
+    // open → due is always legal.
+    if (!t.ok) return;
+    current = t.value.plan;
+    events.push(t.value.event);
+  });
+  return { plan: current, events };
+}
+
+/** One order line's part of an installment invoice. */
+export interface InstallmentLinePart {
+  /** The order line. */
+  readonly lineNo: number;
+  /** Net (the part's gross less its VAT). */
+  readonly net: Money;
+  /** VAT: the part's gross at the line's own VAT-to-gross ratio, rounded. */
+  readonly tax: Money;
+  /** Gross part of the installment. */
+  readonly gross: Money;
+}
+
+/**
+ * Spreads an installment's (gross) `amount` over order lines in proportion to their gross, as
+ * the difference of two cumulative spreads: of everything billed by installments up to and
+ * including this one (`billedBefore + amount`) and of what was billed before (`billedBefore`).
+ * Each cumulative spread gives line `i` `round(X × G≤i / G) − round(X × G<i / G)` (`shareOf`)
+ * of gross and that gross's VAT at the line's own ratio (`round(g × line.tax / line.gross)`).
+ * So the parts add up to `amount` exactly, and across a whole plan (Σ installments = the
+ * order's gross) each line is billed exactly its gross and its VAT — the invoices' VAT and
+ * revenue equal the order's. Lines are returned in the given order, zero parts included. A
+ * line's part can be a cent below zero when rounding of two cumulative shares meets (the sum
+ * stays exact); after an amendment changed the lines, the per-line telescoping restarts from
+ * the new weights (the sum is still exact).
+ *
+ * @throws TradecoreBug `SPREAD_NO_WEIGHT` when `amount` is not zero but the lines' gross is.
+ */
+export function spreadOverLines(
+  amount: Money,
+  lines: readonly Pick<SalesOrderLine, 'lineNo' | 'gross' | 'tax'>[],
+  billedBefore: Money = Money.zero(amount.currency.code),
+): InstallmentLinePart[] {
+  const whole = lines.reduce((a, l) => a.plus(l.gross.amount), new Dec(0));
+  if (whole.isZero() && !amount.isZero()) {
+    throw new TradecoreBug('SPREAD_NO_WEIGHT', `cannot spread ${amount} over lines worth nothing`);
+  }
+  const cumulative = (x: Money) => {
+    let before = new Dec(0);
+    return lines.map((l) => {
+      const gross = shareOf(x, whole, before, l.gross.amount);
+      before = before.plus(l.gross.amount);
+      const tax = shareOf(l.tax, l.gross.amount, new Dec(0), gross.amount);
+      return { gross, tax };
+    });
+  };
+  const upTo = cumulative(billedBefore.add(amount));
+  const prior = cumulative(billedBefore);
+  return lines.map((l, i) => {
+    const a = upTo[i] as { gross: Money; tax: Money };
+    const b = prior[i] as { gross: Money; tax: Money };
+    const gross = a.gross.subtract(b.gross);
+    const tax = a.tax.subtract(b.tax);
+    return { lineNo: l.lineNo, net: gross.subtract(tax), tax, gross };
+  });
 }

@@ -3,7 +3,9 @@
  * `credit.dueItems` equals a plain filter-sort-limit over random open items, accounts, days and
  * bounds (fast-check); money is conserved; and worked examples through Tradecore's `arAging` and
  * `dueReceivables`: per customer, rolled up to the head office, due lists with a limit, tenant
- * isolation, and bad input rejected with the field named.
+ * isolation, and bad input rejected with the field named. Contract views through Tradecore's
+ * `contractExecution` and `expiringContracts`, driven by real commands (draft, confirm, partial
+ * delivery, invoice, return and credit note, receipts written off with a small difference).
  */
 import {
   ageOpenItems,
@@ -17,7 +19,7 @@ import {
 } from '@tradecore/core';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tradecoreFor } from '../fixtures';
+import { seedSlice, tradecoreFor } from '../fixtures';
 import { d, freshTenant, openAccount, type StoreHarness } from '../harness';
 
 const DAY = 86_400_000;
@@ -515,6 +517,284 @@ export function viewsSuite(h: StoreHarness): void {
           ['withinDays', 'invalid_type'],
         ]);
         expect(await issues(tc.arAging('bad tenant!'))).toEqual([['tenantId', 'invalid_format']]);
+      });
+    });
+
+    describe('through Tradecore: contractExecution and expiringContracts', () => {
+      const CNY = (amount: string) => ({ amount, currency: 'CNY' });
+      async function world(prefix: string) {
+        const t = freshTenant(prefix);
+        const clock = new FixedClock('2026-11-22T08:00:00.000Z');
+        const tc = tradecoreFor(store, t, { clock });
+        await seedSlice(tc, t, { limit: '100000.00', stock: { P1: 50, P2: 50 } });
+        const draft = async (
+          lines: { productId: string; quantity: string }[],
+          extra: { validUntil?: string; customerId?: string } = {},
+        ) =>
+          unwrap(
+            await tc.draftSalesOrder(t, {
+              customerId: 'SUB',
+              warehouseId: 'W',
+              priceListId: 'PL',
+              lines,
+              ...extra,
+            }),
+          );
+        return { t, tc, clock, draft };
+      }
+      const money = (m: { toFixed(): string }) => m.toFixed();
+      const pct = (x: { toFixed(): string } | null) => (x === null ? null : x.toFixed());
+
+      it('follows a contract through partial delivery, invoice, return and credit note, and receipts written off', async () => {
+        const { t, tc, draft } = await world('cx');
+        // P1 10 × 11.30 = 113.00; P2 4 × 2.65 = 10.60: a contract of 123.60
+        const o = await draft(
+          [
+            { productId: 'P1', quantity: '10' },
+            { productId: 'P2', quantity: '4' },
+          ],
+          { validUntil: '2026-12-31' },
+        );
+        const fresh = unwrap(await tc.contractExecution(t, { orderId: o.id }));
+        expect([
+          fresh.status,
+          money(fresh.totals.value),
+          money(fresh.totals.toInvoiceValue),
+          pct(fresh.totals.invoicedPercent),
+          pct(fresh.totals.collectedPercent),
+        ]).toEqual(['draft', '123.60', '123.60', '0', null]);
+        unwrap(await tc.confirmSalesOrder(t, { orderId: o.id }));
+        const d = unwrap(
+          await tc.deliverSalesOrder(t, {
+            orderId: o.id,
+            lines: [
+              { lineNo: 1, quantity: '6' },
+              { lineNo: 2, quantity: '4' },
+            ],
+          }),
+        );
+        const inv = unwrap(await tc.invoiceSalesOrder(t, { orderId: o.id }));
+        expect(money(inv.gross)).toBe('78.40'); // 6 × 11.30 + 4 × 2.65
+        const ret = unwrap(
+          await tc.returnGoods(t, {
+            deliveryId: d.id,
+            lines: [{ deliveryLineNo: 1, quantity: '1' }],
+            reason: 'damaged',
+            responsibility: 'carrier',
+          }),
+        );
+        unwrap(
+          await tc.issueCreditNote(t, { invoiceId: inv.id, returnId: ret.id, reason: 'return' }),
+        );
+        const rc1 = unwrap(await tc.recordReceipt(t, { payerId: 'HQ', amount: CNY('50.00') }));
+        unwrap(
+          await tc.writeOff(t, { receiptId: rc1.id, invoiceId: inv.id, amount: CNY('50.00') }),
+        );
+        const x = unwrap(await tc.contractExecution(t, { orderId: o.id }));
+        expect([x.orderId, x.number, x.customerId, x.billToId, x.status, x.validUntil]).toEqual([
+          o.id,
+          o.number,
+          'SUB',
+          'HQ',
+          'partially_delivered',
+          '2026-12-31',
+        ]);
+        expect(
+          x.lines.map((l) => [
+            l.lineNo,
+            l.unit,
+            [
+              l.ordered,
+              l.delivered,
+              l.returned,
+              l.invoiced,
+              l.credited,
+              l.toDeliver,
+              l.uninvoiced,
+            ].map((q) => q.toFixed()),
+            [l.value, l.deliveredValue, l.invoicedValue, l.toInvoiceValue].map(money),
+            [pct(l.deliveredPercent), pct(l.invoicedPercent)],
+          ]),
+        ).toEqual([
+          // delivered 6, 1 back: 5 kept; invoiced 6, 1 credited: 5 billed
+          [
+            1,
+            'EA',
+            ['10', '5', '1', '5', '1', '4', '0'],
+            ['113.00', '56.50', '56.50', '56.50'],
+            ['50', '50'],
+          ],
+          [
+            2,
+            'EA',
+            ['4', '4', '0', '4', '0', '0', '0'],
+            ['10.60', '10.60', '10.60', '0.00'],
+            ['100', '100'],
+          ],
+        ]);
+        const tot = (e: typeof x) => [
+          money(e.totals.value),
+          money(e.totals.deliveredValue),
+          money(e.totals.invoicedValue),
+          money(e.totals.toInvoiceValue),
+          money(e.totals.billed),
+          money(e.totals.collected),
+          money(e.totals.toCollect),
+          pct(e.totals.deliveredPercent),
+          pct(e.totals.invoicedPercent),
+          pct(e.totals.collectedPercent),
+        ];
+        // 78.40 billed − 11.30 credited = 67.10; 50.00 collected
+        expect(tot(x)).toEqual([
+          '123.60',
+          '67.10',
+          '67.10',
+          '56.50',
+          '67.10',
+          '50.00',
+          '17.10',
+          '54.28', // 67.10 / 123.60 = 54.288 %, rounded down
+          '54.28',
+          '74.51', // 50.00 / 67.10 = 74.515 %
+        ]);
+        // The rest paid short by 0.10, written off as a small difference: collected in full.
+        const rc2 = unwrap(await tc.recordReceipt(t, { payerId: 'HQ', amount: CNY('17.00') }));
+        unwrap(
+          await tc.settle(t, {
+            receipts: [{ receiptId: rc2.id, amount: CNY('17.00') }],
+            invoices: [{ invoiceId: inv.id, amount: CNY('17.10') }],
+            difference: { amount: CNY('0.10'), reason: 'bank charge' },
+          }),
+        );
+        const paid = unwrap(await tc.contractExecution(t, { orderId: o.id }));
+        expect(tot(paid).slice(4)).toEqual(['67.10', '67.10', '0.00', '54.28', '54.28', '100']);
+        // Short-closed: what was not delivered stays outstanding against the contract.
+        unwrap(await tc.closeSalesOrder(t, { orderId: o.id }));
+        const closed = unwrap(await tc.contractExecution(t, { orderId: o.id }));
+        expect([closed.state, closed.status, money(closed.totals.toInvoiceValue)]).toEqual([
+          'closed',
+          'closed',
+          '56.50',
+        ]);
+        // getSalesOrder and the view agree on the status.
+        expect(unwrap(await tc.getSalesOrder(t, o.id))?.status).toBe('closed');
+      });
+
+      it('lists contracts about to expire as of the clock day, expired-but-open ones flagged, by end date', async () => {
+        const { t, tc, clock, draft } = await world('exp');
+        const p2 = [{ productId: 'P2', quantity: '2' }];
+        const a = await draft(p2, { validUntil: '2026-12-01' }); // 9 days left
+        const b = await draft(p2, { validUntil: '2026-11-22' }); // ends today
+        const c = await draft(p2, { validUntil: '2026-11-10' }); // expired 12 days ago
+        await draft(p2, { validUntil: '2027-03-01' }); // beyond 30 days
+        await draft(p2); // no term
+        const cancelled = await draft(p2, { validUntil: '2026-11-15' });
+        unwrap(await tc.cancelSalesOrder(t, { orderId: cancelled.id }));
+        const g = await draft(p2, { validUntil: '2026-11-30', customerId: 'HQ' });
+        // completed (delivered, invoiced, paid in full): nothing left under it
+        const done = await draft(p2, { validUntil: '2026-11-25' });
+        unwrap(await tc.confirmSalesOrder(t, { orderId: done.id }));
+        unwrap(await tc.deliverSalesOrder(t, { orderId: done.id }));
+        const inv = unwrap(await tc.invoiceSalesOrder(t, { orderId: done.id }));
+        const rc = unwrap(await tc.recordReceipt(t, { payerId: 'HQ', amount: CNY('5.30') }));
+        unwrap(await tc.writeOff(t, { receiptId: rc.id, invoiceId: inv.id, amount: CNY('5.30') }));
+        expect(unwrap(await tc.getSalesOrder(t, done.id))?.status).toBe('completed');
+
+        const r = unwrap(await tc.expiringContracts(t, { withinDays: 30 }));
+        expect([r.asOf, r.through, r.counts, r.truncated]).toEqual([
+          '2026-11-22',
+          '2026-12-22',
+          { expired: 1, expiring: 3 },
+          false,
+        ]);
+        const row = (x: (typeof r.contracts)[number]) => [
+          x.orderId,
+          x.customerId,
+          x.validUntil,
+          x.daysLeft,
+          x.expired,
+          x.status,
+          money(x.execution.value),
+        ];
+        expect(r.contracts.map(row)).toEqual([
+          [c.id, 'SUB', '2026-11-10', -12, true, 'draft', '5.30'],
+          [b.id, 'SUB', '2026-11-22', 0, false, 'draft', '5.30'],
+          [g.id, 'HQ', '2026-11-30', 8, false, 'draft', '5.30'],
+          [a.id, 'SUB', '2026-12-01', 9, false, 'draft', '5.30'],
+        ]);
+        const first = unwrap(await tc.expiringContracts(t, { withinDays: 30, limit: 2 }));
+        expect([first.contracts.map((x) => x.orderId), first.truncated, first.counts]).toEqual([
+          [c.id, b.id],
+          true,
+          { expired: 1, expiring: 3 },
+        ]);
+        const hq = unwrap(await tc.expiringContracts(t, { withinDays: 30, customerId: 'HQ' }));
+        expect(hq.contracts.map((x) => x.orderId)).toEqual([g.id]);
+        // The next day, the contract that ended today has expired.
+        clock.set('2026-11-23T00:00:00.000Z');
+        const next = unwrap(await tc.expiringContracts(t, { withinDays: 0 }));
+        expect(next.contracts.map((x) => [x.orderId, x.daysLeft, x.expired])).toEqual([
+          [c.id, -13, true],
+          [b.id, -1, true],
+        ]);
+        const later = unwrap(await tc.expiringContracts(t, { asOf: '2027-02-26', withinDays: 2 }));
+        expect(later.counts).toEqual({ expired: 4, expiring: 0 });
+        expect(later.contracts.at(-1)?.validUntil).toBe('2026-12-01');
+        const oneMore = unwrap(
+          await tc.expiringContracts(t, { asOf: '2027-02-26', withinDays: 3 }),
+        );
+        expect([oneMore.counts, oneMore.contracts.at(-1)?.daysLeft]).toEqual([
+          { expired: 4, expiring: 1 },
+          3,
+        ]);
+        // Another tenant sees none of them.
+        const other = await world('exp');
+        expect(
+          unwrap(await other.tc.expiringContracts(other.t, { withinDays: 365 })).contracts,
+        ).toEqual([]);
+      });
+
+      it('rejects bad input naming the field, and an unknown order with NOT_FOUND', async () => {
+        const { t, tc } = await world('cxv');
+        const issues = async (p: Promise<{ ok: boolean; error?: unknown }>) => {
+          const r = await p;
+          expect(r.ok).toBe(false);
+          const e = r.error as { code: string; issues: { path: string; rule: string }[] };
+          expect(e.code).toBe('VALIDATION_FAILED');
+          return e.issues.map((i) => [i.path, i.rule]);
+        };
+        const missing = await tc.contractExecution(t, { orderId: 'NOPE' });
+        expect(!missing.ok && missing.error).toMatchObject({
+          code: 'NOT_FOUND',
+          entity: 'sales-order',
+          id: 'NOPE',
+          field: 'orderId',
+        });
+        expect(await issues(tc.contractExecution(t, { orderId: 'not ok' }))).toEqual([
+          ['orderId', 'invalid_format'],
+        ]);
+        expect(await issues(tc.contractExecution('bad tenant!', { orderId: 'X' }))).toEqual([
+          ['tenantId', 'invalid_format'],
+        ]);
+        expect(await issues(tc.expiringContracts(t, {} as { withinDays: number }))).toEqual([
+          ['withinDays', 'invalid_type'],
+        ]);
+        expect(await issues(tc.expiringContracts(t, { withinDays: -1 }))).toEqual([
+          ['withinDays', 'too_small'],
+        ]);
+        expect(
+          await issues(tc.expiringContracts(t, { withinDays: 1, asOf: '2026-02-30' })),
+        ).toEqual([['asOf', 'date']]);
+        expect(await issues(tc.expiringContracts(t, { withinDays: 1, limit: 0 }))).toEqual([
+          ['limit', 'too_small'],
+        ]);
+        expect(
+          await issues(
+            tc.expiringContracts(t, { withinDays: 1, days: 3 } as unknown as {
+              withinDays: number;
+            }),
+          ),
+        ).toEqual([['', 'unrecognized_keys']]);
       });
     });
   });

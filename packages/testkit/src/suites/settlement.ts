@@ -1,0 +1,510 @@
+/**
+ * Worked examples of settlement plans (结算计划) in the order-to-cash flow on every adapter: a
+ * 30/60/10 project contract whose `signing` and `delivery` installments fall due with the
+ * order's confirmation and full delivery, `acceptance` by command, each installment invoiced
+ * (spread over the lines exactly, voucher and open item posted) until the plan is fully
+ * invoiced; installments not due refused with nothing stored; quantity invoicing of a plan order
+ * refused; and an order back on credit hold whose delivered goods are still invoiced — by
+ * quantities, or by an installment up to the delivered value.
+ */
+import {
+  type DomainEvent,
+  type Invoice,
+  type SettlementPlan,
+  type StorePort,
+  type TenantId,
+  unwrap,
+} from '@tradecore/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { fingerprint } from '../fingerprint';
+import { seedSlice, tradecoreFor } from '../fixtures';
+import { freshTenant, peek, type StoreHarness } from '../harness';
+
+const CNY = (amount: string) => ({ amount, currency: 'CNY' });
+
+const RULES = [
+  { milestone: 'signing', share: '0.3' },
+  { milestone: 'delivery', share: '0.6' },
+  { milestone: 'acceptance', share: '0.1', dueDays: 30 },
+];
+
+/** Registers the settlement-plan worked examples for one adapter. */
+export function settlementSuite(h: StoreHarness): void {
+  describe(`settlement plans in the flow — ${h.name}`, () => {
+    let store: StorePort;
+    beforeAll(async () => {
+      store = await h.open();
+    });
+    afterAll(async () => {
+      await (h.close ? h.close(store) : store.close());
+    });
+
+    async function setup(prefix: string, limit = '10000.00') {
+      const t = freshTenant(prefix) as TenantId;
+      const tc = tradecoreFor(store, t);
+      await seedSlice(tc, t, { limit, stock: { P1: 50, P2: 50 } });
+      const events: DomainEvent[] = [];
+      tc.events.on('*', (_type, e) => events.push(e as DomainEvent));
+      return { t, tc, events };
+    }
+
+    /** The store's fingerprint plus every settlement plan as stored. */
+    async function snapshot(t: TenantId) {
+      const plans = await peek<string>(store, t, async (tx) =>
+        JSON.stringify(
+          (await tx.records.find({ kind: 'settlement-plan' })).map((r) => [
+            r.id,
+            r.version,
+            r.data,
+          ]),
+        ),
+      );
+      return `${await fingerprint(store, t)}|${plans}`;
+    }
+
+    const states = (p: SettlementPlan | undefined) =>
+      p?.installments.map((i) => `${i.milestone} ${i.amount.toFixed()} ${i.status}`);
+
+    async function openItems(t: TenantId, invoiceId: string) {
+      return peek<string[]>(store, t, async (tx) =>
+        (await tx.credit.openItemsOf('invoice', invoiceId)).map(
+          (i) => `${i.dueDate} ${i.amount.toFixed(2)}`,
+        ),
+      );
+    }
+
+    const lineParts = (inv: Invoice) =>
+      inv.lines.map((l) => [
+        l.orderLineNo,
+        l.quantity.value.toFixed(),
+        l.net.toFixed(),
+        l.tax.toFixed(),
+        l.gross.toFixed(),
+      ]);
+
+    it('bills a 30/60/10 contract: signing on confirm, delivery on full delivery, acceptance by command', async () => {
+      const { t, tc, events } = await setup('stl-flow');
+      // 10 × P1 (113.00) + 4 × P2 (10.60) = 123.60
+      const o = unwrap(
+        await tc.draftSalesOrder(t, {
+          customerId: 'HQ',
+          warehouseId: 'W',
+          priceListId: 'PL',
+          lines: [
+            { productId: 'P1', quantity: '10' },
+            { productId: 'P2', quantity: '4' },
+          ],
+        }),
+      );
+      expect(o.gross.toFixed()).toBe('123.60');
+      const p0 = unwrap(await tc.createSettlementPlan(t, { orderId: o.id, rules: RULES }));
+      expect(states(p0)).toEqual([
+        'signing 37.08 open',
+        'delivery 74.16 open',
+        'acceptance 12.36 open',
+      ]);
+
+      // Not due yet: a typed refusal naming the installment, nothing stored.
+      const before = await snapshot(t);
+      const early = await tc.invoiceInstallment(t, { planId: o.id, milestone: 'signing' });
+      expect(!early.ok && early.error).toMatchObject({
+        code: 'SETTLEMENT_INSTALLMENT_NOT_DUE',
+        field: 'milestone',
+        milestone: 'signing',
+        status: 'open',
+      });
+      expect(await snapshot(t)).toBe(before);
+
+      // Confirming signs the contract: the signing installment falls due in the same command.
+      const n = events.length;
+      unwrap(await tc.confirmSalesOrder(t, { orderId: o.id }));
+      expect(states(unwrap(await tc.getSettlementPlan(t, o.id)))).toEqual([
+        'signing 37.08 due',
+        'delivery 74.16 open',
+        'acceptance 12.36 open',
+      ]);
+      expect(
+        events
+          .slice(n)
+          .filter((e) => e.type === 'document.transitioned')
+          .map((e) => {
+            const x = e.payload as { kind: string; id: string; to: string };
+            return `${x.kind} ${x.id} ${x.to}`;
+          }),
+      ).toEqual([`sales-order ${o.id} confirmed`, `settlement-installment ${o.id}/signing due`]);
+
+      // A plan order is billed by installments only.
+      const fp1 = await snapshot(t);
+      const byQty = await tc.invoice(t, { orderIds: [o.id] });
+      expect(!byQty.ok && byQty.error).toMatchObject({
+        code: 'SETTLEMENT_PLAN_BILLING',
+        field: 'orderIds.0',
+        orderId: o.id,
+      });
+      expect(await snapshot(t)).toBe(fp1);
+
+      // Signing invoice: 37.08 over 113.00 : 10.60, VAT at each line's ratio.
+      const inv1 = unwrap(await tc.invoiceInstallment(t, { planId: o.id, milestone: 'signing' }));
+      expect([inv1.gross.toFixed(), inv1.net.toFixed(), inv1.tax.toFixed()]).toEqual([
+        '37.08',
+        '33.00',
+        '4.08',
+      ]);
+      expect(lineParts(inv1)).toEqual([
+        [1, '0', '30.00', '3.90', '33.90'],
+        [2, '0', '3.00', '0.18', '3.18'],
+      ]);
+      expect(inv1.installment).toEqual({ planId: o.id, milestone: 'signing' });
+      expect(await openItems(t, inv1.id)).toEqual(['2026-11-22 37.08']);
+      const v1 = unwrap(await tc.vouchersFor(t, 'invoice', inv1.id));
+      expect(v1[0]?.lines.map((l) => [l.account, l.debit.toFixed(2), l.credit.toFixed(2)])).toEqual(
+        [
+          ['1122', '37.08', '0.00'],
+          ['6001', '0.00', '33.00'],
+          ['222101', '0.00', '4.08'],
+        ],
+      );
+      const credit = async () => {
+        const s = unwrap(await tc.creditStatus(t, 'HQ'))!;
+        return [s.buckets.orders, s.buckets.uninvoiced, s.buckets.receivables].map((m) =>
+          m.toFixed(),
+        );
+      };
+      // Billed ahead of delivery: exposure moved from open orders into receivables.
+      expect(await credit()).toEqual(['86.52', '0.00', '37.08']);
+      const twice = await tc.invoiceInstallment(t, { planId: o.id, milestone: 'signing' });
+      expect(!twice.ok && twice.error).toMatchObject({
+        code: 'SETTLEMENT_INSTALLMENT_INVOICED',
+        field: 'milestone',
+        invoiceId: inv1.id,
+      });
+
+      // A partial delivery achieves nothing; the rest does.
+      unwrap(
+        await tc.deliverSalesOrder(t, {
+          orderId: o.id,
+          lines: [
+            { lineNo: 1, quantity: '10' },
+            { lineNo: 2, quantity: '3' },
+          ],
+        }),
+      );
+      expect(states(unwrap(await tc.getSettlementPlan(t, o.id)))?.[1]).toBe('delivery 74.16 open');
+      // 113.00 + 7.95 delivered, 37.08 of it billed; 2.65 still open.
+      expect(await credit()).toEqual(['2.65', '83.87', '37.08']);
+      const fp2 = await snapshot(t);
+      const notYet = await tc.invoiceInstallment(t, { planId: o.id, milestone: 'delivery' });
+      expect(!notYet.ok && notYet.error).toMatchObject({
+        code: 'SETTLEMENT_INSTALLMENT_NOT_DUE',
+        milestone: 'delivery',
+      });
+      expect(await snapshot(t)).toBe(fp2);
+      unwrap(await tc.deliverSalesOrder(t, { orderId: o.id }));
+      const p2 = unwrap(await tc.getSettlementPlan(t, o.id))!;
+      expect(states(p2)?.[1]).toBe('delivery 74.16 due');
+      expect(p2.installments[1]).toMatchObject({ achievedOn: '2026-11-22', dueDate: '2026-11-22' });
+
+      const inv2 = unwrap(await tc.invoiceInstallment(t, { planId: o.id, milestone: 'delivery' }));
+      expect(lineParts(inv2)).toEqual([
+        [1, '0', '60.00', '7.80', '67.80'],
+        [2, '0', '6.00', '0.36', '6.36'],
+      ]);
+      expect(await credit()).toEqual(['0.00', '12.36', '111.24']);
+
+      // Acceptance is command-driven.
+      const notAccepted = await tc.invoiceInstallment(t, {
+        planId: o.id,
+        milestone: 'acceptance',
+      });
+      expect(!notAccepted.ok && notAccepted.error.code).toBe('SETTLEMENT_INSTALLMENT_NOT_DUE');
+      unwrap(
+        await tc.achieveMilestone(t, {
+          planId: o.id,
+          milestone: 'acceptance',
+          achievedOn: '2026-11-22',
+        }),
+      );
+      const inv3 = unwrap(
+        await tc.invoiceInstallment(t, { planId: o.id, milestone: 'acceptance' }),
+      );
+      expect(inv3.gross.toFixed()).toBe('12.36');
+      expect(await openItems(t, inv3.id)).toEqual(['2026-12-22 12.36']);
+
+      const done = unwrap(await tc.getSettlementPlan(t, o.id))!;
+      expect(done.installments.map((i) => [i.status, i.invoiceId])).toEqual([
+        ['invoiced', inv1.id],
+        ['invoiced', inv2.id],
+        ['invoiced', inv3.id],
+      ]);
+      const sum = [inv1, inv2, inv3].reduce(
+        (a, i) => a.add(i.gross),
+        inv1.gross.subtract(inv1.gross),
+      );
+      expect(sum.toFixed()).toBe('123.60');
+      expect(
+        [inv1, inv2, inv3].reduce((a, i) => a.add(i.net), o.net.subtract(o.net)).toFixed(),
+      ).toBe(o.net.toFixed());
+      const order = unwrap(await tc.getSalesOrder(t, o.id))!;
+      expect([
+        order.billedGross.toFixed(),
+        order.installmentsBilled?.toFixed(),
+        order.invoiceIds.length,
+        order.lines.map((l) => l.invoiced.toFixed()).join(','),
+        order.status,
+      ]).toEqual(['123.60', '123.60', 3, '0,0', 'to_collect']);
+      expect(await credit()).toEqual(['0.00', '0.00', '123.60']);
+      const ar = unwrap(await tc.trialBalance(t, 'HQ')).find((b) => b.account === '1122');
+      expect(ar?.debit.toFixed(2)).toBe('123.60');
+    });
+
+    it('invoices the delivered goods of an order back on credit hold, never more', async () => {
+      const { t, tc } = await setup('stl-held', '150.00');
+      unwrap(
+        await tc.setCreditPolicy(t, {
+          confirm: { mode: 'block', counted: ['orders', 'uninvoiced', 'receivables'] },
+          delivery: { mode: 'off', counted: ['orders', 'uninvoiced', 'receivables'] },
+          invoice: { mode: 'off', counted: ['orders', 'uninvoiced', 'receivables'] },
+          onBlockedConfirm: 'hold',
+          approvers: ['boss'],
+          paymentTermsDays: 30,
+        }),
+      );
+      // By order: a confirmed order could be billed ahead; a held one only for what it delivered.
+      unwrap(
+        await tc.setSalesPolicy(t, {
+          invoicePolicy: 'order',
+          overDeliveryTolerance: '0',
+          smallDifferenceLimit: '0',
+        }),
+      );
+      const o = unwrap(
+        await tc.draftSalesOrder(t, {
+          customerId: 'HQ',
+          warehouseId: 'W',
+          priceListId: 'PL',
+          lines: [{ productId: 'P1', quantity: '10' }],
+        }),
+      );
+      unwrap(await tc.confirmSalesOrder(t, { orderId: o.id }));
+      unwrap(
+        await tc.deliverSalesOrder(t, { orderId: o.id, lines: [{ lineNo: 1, quantity: '3' }] }),
+      );
+      const held = unwrap(
+        await tc.amendSalesOrder(t, {
+          orderId: o.id,
+          reason: 'more',
+          amendedBy: 'u1',
+          changes: [{ lineNo: 1, quantity: '14' }],
+        }),
+      );
+      expect(held.state).toBe('credit_hold');
+      const buckets = async () => {
+        const s = unwrap(await tc.creditStatus(t, 'HQ'))!;
+        return [s.buckets.orders, s.buckets.uninvoiced, s.buckets.receivables].map((m) =>
+          m.toFixed(),
+        );
+      };
+      expect(await buckets()).toEqual(['0.00', '33.90', '0.00']);
+      const fp = await snapshot(t);
+      const deliver = await tc.deliverSalesOrder(t, { orderId: o.id });
+      expect(!deliver.ok && deliver.error).toMatchObject({
+        code: 'ILLEGAL_TRANSITION',
+        from: 'credit_hold',
+      });
+      const tooMuch = await tc.invoice(t, {
+        lines: [{ orderId: o.id, lineNo: 1, quantity: '4' }],
+      });
+      expect(!tooMuch.ok && tooMuch.error).toMatchObject({
+        code: 'INVOICE_EXCEEDS_BILLABLE',
+        field: 'lines.0.quantity',
+      });
+      expect(await snapshot(t)).toBe(fp);
+      const inv = unwrap(await tc.invoice(t, { orderIds: [o.id] }));
+      expect([inv.gross.toFixed(), inv.lines.map((l) => l.quantity.value.toFixed())]).toEqual([
+        '33.90',
+        ['3'],
+      ]);
+      // Exposure moved from uninvoiced to receivables; nothing added.
+      expect(await buckets()).toEqual(['0.00', '0.00', '33.90']);
+      const again = await tc.invoice(t, { orderIds: [o.id] });
+      expect(!again.ok && again.error.code).toBe('NOTHING_TO_INVOICE');
+      const after = unwrap(await tc.getSalesOrder(t, o.id))!;
+      expect([after.state, after.lines[0]?.invoiced.toFixed()]).toEqual(['credit_hold', '3']);
+    });
+
+    it('bills an installment of a held plan order up to its delivered value; release signs again idempotently', async () => {
+      const { t, tc } = await setup('stl-hplan', '150.00');
+      unwrap(
+        await tc.setCreditPolicy(t, {
+          confirm: { mode: 'block', counted: ['orders', 'uninvoiced', 'receivables'] },
+          delivery: { mode: 'off', counted: ['orders', 'uninvoiced', 'receivables'] },
+          invoice: { mode: 'off', counted: ['orders', 'uninvoiced', 'receivables'] },
+          onBlockedConfirm: 'hold',
+          approvers: ['boss'],
+          paymentTermsDays: 30,
+        }),
+      );
+      const o = unwrap(
+        await tc.draftSalesOrder(t, {
+          customerId: 'HQ',
+          warehouseId: 'W',
+          priceListId: 'PL',
+          lines: [{ productId: 'P1', quantity: '10' }],
+        }),
+      );
+      unwrap(await tc.createSettlementPlan(t, { orderId: o.id, rules: RULES }));
+      unwrap(await tc.confirmSalesOrder(t, { orderId: o.id }));
+      unwrap(
+        await tc.deliverSalesOrder(t, { orderId: o.id, lines: [{ lineNo: 1, quantity: '3' }] }),
+      );
+      // 14 × 11.30 = 158.20 > 150: held again; the plan follows the new total.
+      const held = unwrap(
+        await tc.amendSalesOrder(t, {
+          orderId: o.id,
+          reason: 'more',
+          amendedBy: 'u1',
+          changes: [{ lineNo: 1, quantity: '14' }],
+        }),
+      );
+      expect(held.state).toBe('credit_hold');
+      const plan = unwrap(await tc.getSettlementPlan(t, o.id))!;
+      expect([plan.total.toFixed(), ...(states(plan) ?? [])]).toEqual([
+        '158.20',
+        'signing 33.90 due',
+        // 158.20 − 33.90 = 124.30 over 67.80 : 11.30
+        'delivery 106.54 open',
+        'acceptance 17.76 open',
+      ]);
+      // The delivered 3 × 11.30 = 33.90 covers the signing installment.
+      const inv = unwrap(await tc.invoiceInstallment(t, { planId: o.id, milestone: 'signing' }));
+      expect(inv.gross.toFixed()).toBe('33.90');
+      expect(unwrap(await tc.creditAccount(t, 'HQ'))?.exposure.toFixed()).toBe('33.90');
+      unwrap(
+        await tc.achieveMilestone(t, {
+          planId: o.id,
+          milestone: 'acceptance',
+          achievedOn: '2026-11-22',
+        }),
+      );
+      const fp = await snapshot(t);
+      const ahead = await tc.invoiceInstallment(t, { planId: o.id, milestone: 'acceptance' });
+      expect(!ahead.ok && ahead.error).toMatchObject({
+        code: 'SETTLEMENT_INSTALLMENT_EXCEEDS_DELIVERED',
+        field: 'milestone',
+        milestone: 'acceptance',
+      });
+      expect(!ahead.ok && 'billable' in ahead.error && ahead.error.billable.toFixed()).toBe('0.00');
+      expect(await snapshot(t)).toBe(fp);
+      // Released: confirmed again — signing is already invoiced, which is fine.
+      const released = unwrap(
+        await tc.releaseCreditHold(t, { orderId: o.id, approverId: 'boss', reason: 'ok' }),
+      );
+      expect(released.state).toBe('confirmed');
+      expect(states(unwrap(await tc.getSettlementPlan(t, o.id)))?.[0]).toBe(
+        'signing 33.90 invoiced',
+      );
+      const inv3 = unwrap(
+        await tc.invoiceInstallment(t, { planId: o.id, milestone: 'acceptance' }),
+      );
+      expect(inv3.gross.toFixed()).toBe('17.76');
+      // 158.20 in all: 51.66 billed, the rest open orders (11 units to deliver).
+      expect(unwrap(await tc.creditAccount(t, 'HQ'))?.exposure.toFixed()).toBe('158.20');
+    });
+
+    it('signs on release from a credit hold at confirmation', async () => {
+      const { t, tc } = await setup('stl-rel', '100.00');
+      unwrap(
+        await tc.setCreditPolicy(t, {
+          confirm: { mode: 'block', counted: ['orders', 'uninvoiced', 'receivables'] },
+          delivery: { mode: 'off', counted: ['orders', 'uninvoiced', 'receivables'] },
+          invoice: { mode: 'off', counted: ['orders', 'uninvoiced', 'receivables'] },
+          onBlockedConfirm: 'hold',
+          approvers: ['boss'],
+          paymentTermsDays: 30,
+        }),
+      );
+      const o = unwrap(
+        await tc.draftSalesOrder(t, {
+          customerId: 'HQ',
+          warehouseId: 'W',
+          priceListId: 'PL',
+          lines: [{ productId: 'P1', quantity: '10' }],
+        }),
+      );
+      unwrap(await tc.createSettlementPlan(t, { orderId: o.id, rules: RULES }));
+      // 113.00 > 100: held — not signed.
+      expect(unwrap(await tc.confirmSalesOrder(t, { orderId: o.id })).state).toBe('credit_hold');
+      expect(states(unwrap(await tc.getSettlementPlan(t, o.id)))?.[0]).toBe('signing 33.90 open');
+      unwrap(await tc.releaseCreditHold(t, { orderId: o.id, approverId: 'boss', reason: 'ok' }));
+      expect(states(unwrap(await tc.getSettlementPlan(t, o.id)))?.[0]).toBe('signing 33.90 due');
+      // A plan made for an order already confirmed and delivered catches up at once.
+      unwrap(await tc.setCreditLimit(t, { customerId: 'HQ', limit: CNY('1000.00') }));
+      const o2 = unwrap(
+        await tc.draftSalesOrder(t, {
+          customerId: 'HQ',
+          warehouseId: 'W',
+          priceListId: 'PL',
+          lines: [{ productId: 'P2', quantity: '2' }],
+        }),
+      );
+      unwrap(await tc.confirmSalesOrder(t, { orderId: o2.id }));
+      unwrap(await tc.deliverSalesOrder(t, { orderId: o2.id }));
+      const p2 = unwrap(await tc.createSettlementPlan(t, { orderId: o2.id, rules: RULES }));
+      expect(states(p2)).toEqual(['signing 1.59 due', 'delivery 3.18 due', 'acceptance 0.53 open']);
+      // …and an order invoiced by quantities gets no plan.
+      const o3 = unwrap(
+        await tc.draftSalesOrder(t, {
+          customerId: 'HQ',
+          warehouseId: 'W',
+          priceListId: 'PL',
+          lines: [{ productId: 'P2', quantity: '1' }],
+        }),
+      );
+      unwrap(await tc.confirmSalesOrder(t, { orderId: o3.id }));
+      unwrap(await tc.deliverSalesOrder(t, { orderId: o3.id }));
+      unwrap(await tc.invoice(t, { orderIds: [o3.id] }));
+      const fp = await snapshot(t);
+      const late = await tc.createSettlementPlan(t, { orderId: o3.id, rules: RULES });
+      expect(!late.ok && late.error).toMatchObject({
+        code: 'SETTLEMENT_ORDER_INVOICED',
+        field: 'orderId',
+      });
+      expect(await snapshot(t)).toBe(fp);
+    });
+
+    it('refuses returns and credit notes on a plan order with a typed error, storing nothing', async () => {
+      const { t, tc } = await setup('stl-adjust');
+      const o = unwrap(
+        await tc.draftSalesOrder(t, {
+          customerId: 'HQ',
+          warehouseId: 'W',
+          priceListId: 'PL',
+          lines: [{ productId: 'P1', quantity: '10' }],
+        }),
+      );
+      unwrap(await tc.createSettlementPlan(t, { orderId: o.id, rules: RULES }));
+      unwrap(await tc.confirmSalesOrder(t, { orderId: o.id }));
+      const d = unwrap(await tc.deliverSalesOrder(t, { orderId: o.id }));
+      const inv = unwrap(await tc.invoiceInstallment(t, { planId: o.id, milestone: 'signing' }));
+      const fp = await snapshot(t);
+      const ret = await tc.returnGoods(t, {
+        deliveryId: d.id,
+        lines: [{ deliveryLineNo: 1, quantity: '1' }],
+        reason: 'damaged',
+        responsibility: 'carrier',
+      });
+      expect(!ret.ok && ret.error).toMatchObject({
+        code: 'SETTLEMENT_PLAN_ADJUSTMENT',
+        field: 'deliveryId',
+        operation: 'return',
+      });
+      const cn = await tc.issueCreditNote(t, { invoiceId: inv.id, reason: 'x' });
+      expect(!cn.ok && cn.error).toMatchObject({
+        code: 'SETTLEMENT_PLAN_ADJUSTMENT',
+        field: 'invoiceId',
+        operation: 'credit-note',
+      });
+      expect(await snapshot(t)).toBe(fp);
+    });
+  });
+}
