@@ -5,7 +5,6 @@
  * @module
  */
 import type { z } from 'zod';
-import type { CreditPolicy } from '../credit/policy';
 import type { PriceListId, SalesOrderId, ShipToId, WarehouseId } from '../kernel/brand';
 import { type NotFoundError, TradecoreBug } from '../kernel/errors';
 import { err, ok } from '../kernel/result';
@@ -279,6 +278,32 @@ export async function reopenSalesOrder(
 }
 
 /**
+ * Saves `after` — first, so a concurrent command on the same order waits on it and then
+ * conflicts instead of freeing the same reservations twice — then gives back the credit and
+ * stock `before` held beyond `after`: credit first, then stock, in the order confirmations take
+ * them, so concurrent confirmations and releases lock rows in one order. For transitions that
+ * only release (hold, close, cancel, an integrator's own state); a failure to give back is a bug.
+ */
+async function saveReleasing(uow: UnitOfWork, before: SalesOrder, after: SalesOrder) {
+  const saved = await uow.save(SALES_KINDS.order, after);
+  if (!saved.ok) return saved;
+  if (before.credit !== null && after.credit !== null) {
+    const r = await syncExposure(
+      uow,
+      after.credit,
+      orderBuckets(before),
+      orderBuckets(after),
+      null,
+      { kind: SALES_KINDS.order, id: before.id },
+    );
+    if (!r.ok) throw new TradecoreBug('CREDIT_STATE', `${before.id}: ${r.error.message}`);
+  }
+  const s = await syncStock(uow, before, after);
+  if (!s.ok) throw new TradecoreBug('STOCK_STATE', s.error.message);
+  return ok(after);
+}
+
+/**
  * Puts an order on credit hold after a blocked check: its open quantities stop holding stock and
  * credit (what was delivered or invoiced keeps its exposure), and the hold is recorded.
  */
@@ -297,20 +322,7 @@ export async function holdOrder(
   });
   if (!held.ok) return held;
   const doc = held.value.doc;
-  if (current.credit !== null && doc.credit !== null) {
-    const freed = await syncExposure(
-      uow,
-      doc.credit,
-      orderBuckets(current),
-      orderBuckets(doc),
-      null,
-      { kind: SALES_KINDS.order, id: current.id },
-    );
-    if (!freed.ok) throw new TradecoreBug('CREDIT_STATE', freed.error.message);
-  }
-  const stock = await syncStock(uow, current, doc);
-  if (!stock.ok) throw new TradecoreBug('STOCK_STATE', stock.error.message);
-  const saved = await uow.save(SALES_KINDS.order, doc);
+  const saved = await saveReleasing(uow, current, doc);
   if (!saved.ok) return saved;
   const listed = await markHeld(uow, current.id, true);
   if (!listed.ok) return listed;
@@ -465,20 +477,8 @@ async function settleState(uow: UnitOfWork, order: SalesOrder, event: 'close' | 
   const t = await moveOrder(uow, order, event);
   if (!t.ok) return t;
   const doc = t.value.doc;
-  // Saved first: a concurrent command on the same order waits here and then conflicts.
-  const saved = await uow.save(SALES_KINDS.order, doc);
+  const saved = await saveReleasing(uow, order, doc);
   if (!saved.ok) return saved;
-  // Credit before stock, as confirmations take them, so concurrent confirmations and
-  // cancellations lock rows in one order.
-  if (order.credit !== null) {
-    const r = await syncExposure(uow, order.credit, orderBuckets(order), orderBuckets(doc), null, {
-      kind: SALES_KINDS.order,
-      id: order.id,
-    });
-    if (!r.ok) throw new TradecoreBug('CREDIT_STATE', `${order.id}: ${r.error.message}`);
-  }
-  const s = await syncStock(uow, order, doc);
-  if (!s.ok) throw new TradecoreBug('STOCK_STATE', s.error.message);
   if (order.state === 'credit_hold') {
     const listed = await markHeld(uow, order.id, false);
     if (!listed.ok) return listed;
@@ -524,7 +524,7 @@ export async function releaseCreditHold(
   if (!who.ok) return who;
   const o = await loadOrder(uow, input.orderId);
   if (!o.ok) return o;
-  return releaseHeld(uow, o.value, input.approverId, input.reason, null, policy);
+  return releaseHeld(uow, o.value, input.approverId, input.reason, null);
 }
 
 /**
@@ -538,7 +538,6 @@ async function releaseHeld(
   by: string,
   reason: string,
   checkpoint: 'confirm' | null,
-  _policy: CreditPolicy,
 ) {
   const holds = order.creditHolds.map((h, i) =>
     i === order.creditHolds.length - 1 ? { ...h, releasedAt: uow.now, releasedBy: by, reason } : h,
@@ -596,19 +595,11 @@ export async function autoReleaseHolds(
     const o = await uow.load<SalesOrder>(SALES_KINDS.order, id);
     if (o?.state === 'credit_hold') held.push(o);
   }
-  const policy = await loadCreditPolicy(uow);
   const released: SalesOrder[] = [];
   for (const order of held) {
     const orderPath = await accountPath(uow, order.credit?.accountId ?? order.billToId);
     if (!orderPath || rootOf(orderPath) !== root) continue;
-    const r = await releaseHeld(
-      uow,
-      order,
-      'system',
-      'credit freed by a receipt',
-      'confirm',
-      policy,
-    );
+    const r = await releaseHeld(uow, order, 'system', 'credit freed by a receipt', 'confirm');
     if (r.ok) released.push(r.value);
     else if (r.error.code === 'VERSION_CONFLICT') {
       throw new TradecoreBug(
@@ -653,23 +644,7 @@ export async function transitionSalesOrder(
   }
   // Custom states hold nothing: leaving `confirmed` for one gives reservations back, coming
   // back to `confirmed` is only possible through `confirm` or `reopen`.
-  if (order.credit !== null) {
-    const r = await syncExposure(
-      uow,
-      order.credit,
-      orderBuckets(order),
-      orderBuckets(t.value.doc),
-      null,
-      {
-        kind: SALES_KINDS.order,
-        id: order.id,
-      },
-    );
-    if (!r.ok) throw new TradecoreBug('CREDIT_STATE', r.error.message);
-  }
-  const s = await syncStock(uow, order, t.value.doc);
-  if (!s.ok) throw new TradecoreBug('STOCK_STATE', s.error.message);
-  const saved = await uow.save(SALES_KINDS.order, t.value.doc);
+  const saved = await saveReleasing(uow, order, t.value.doc);
   if (!saved.ok) return saved;
   uow.emit('document.transitioned', t.value.event);
   return ok(t.value.doc);
