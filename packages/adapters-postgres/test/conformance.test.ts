@@ -22,7 +22,7 @@ runConformanceSuite({
   name: 'pglite',
   open: () =>
     createPostgresStore({ driver: fromPGlite(new PGlite(), { closeDb: true }), migrate: true }),
-  // PGlite runs one backend on this event loop; the heavy tests keep full size but fewer model runs.
+  // PGlite runs one backend on this event loop; the heavy tests keep full size (scale 1).
   scale: 1,
 });
 

@@ -10,7 +10,7 @@ import type { CustomerId, InvoiceId, ReceiptId, SalesOrderId } from '../kernel/b
 import { type CurrencyMismatchError, TradecoreBug } from '../kernel/errors';
 import { err, ok } from '../kernel/result';
 import { type Customer, MASTERDATA_KINDS } from '../masterdata/types';
-import { allocate } from '../money/allocate';
+import { Dec } from '../money/decimal';
 import { Money } from '../money/money';
 import {
   type Invoice,
@@ -32,6 +32,7 @@ import {
   invoiceStatus,
   receiptStatus,
   receiptUnallocated,
+  shareOf,
 } from '../sales/ledger';
 import { settleOpenItems } from './billing';
 import { loadSalesPolicy, syncExposureUnchecked } from './order-flow';
@@ -344,7 +345,14 @@ export async function settle(uow: UnitOfWork, input: z.output<typeof settleInput
   return ok<Settlement>({ id: settlementId, writeOffs, released });
 }
 
-/** Adds each order's share of `amount` paid on an invoice (by its share of the invoice's gross). */
+/**
+ * Adds each order's share of `amount` paid on an invoice (`inv` as it was before the
+ * settlement). Shares are differences of cumulative splits of the invoice's settled total by the
+ * orders' gross on it (`shareOf`): what was settled after this settlement, less what was settled
+ * before. So the parts add up to `amount`, and an invoice settled in full has paid each order
+ * exactly its gross on it, however many settlements it took (independent splits would let the
+ * rounding cents drift to one order and leave another short for good).
+ */
 async function payOrders(uow: UnitOfWork, inv: Invoice, amount: Money) {
   const ids = inv.orderIds;
   const weights = ids.map(
@@ -354,9 +362,16 @@ async function payOrders(uow: UnitOfWork, inv: Invoice, amount: Money) {
         inv.currency,
       ).amount,
   );
-  const parts = weights.every((w) => w.isZero())
-    ? ids.map(() => amount)
-    : allocate(amount, weights);
+  const whole = weights.reduce((a, w) => a.plus(w), new Dec(0));
+  const upTo = inv.settled.add(amount);
+  let before = new Dec(0);
+  const parts = weights.map((w) => {
+    const part = whole.isZero()
+      ? amount
+      : shareOf(upTo, whole, before, w).subtract(shareOf(inv.settled, whole, before, w));
+    before = before.plus(w);
+    return part;
+  });
   for (const [k, id] of ids.entries()) {
     const o = await uow.require<SalesOrder>(SALES_KINDS.order, id, 'invoiceId');
     if (!o.ok) return o;

@@ -201,6 +201,41 @@ export function o2cSuite(h: StoreHarness): void {
       expect(diff?.debit.toFixed(2)).toBe('0.50');
     });
 
+    it('pays each order of a multi-order invoice exactly its share once the invoice is settled, however it was split', async () => {
+      // P2 at 2.65 gross: orders of 1 and 3 on one 10.60 invoice, paid in two halves of 5.30.
+      // Split independently, each half would give 1.325 → 1.33 to the first order (2.66 paid of
+      // 2.65) and leave the second a cent short for good; cumulative splits land exactly.
+      const { t, tc } = await setup('o2c-paid-split');
+      const ids: string[] = [];
+      for (const quantity of ['1', '3']) {
+        const o = unwrap(
+          await tc.draftSalesOrder(t, {
+            customerId: 'SUB',
+            warehouseId: 'W',
+            priceListId: 'PL',
+            lines: [{ productId: 'P2', quantity }],
+          }),
+        );
+        unwrap(await tc.confirmSalesOrder(t, { orderId: o.id }));
+        unwrap(await tc.deliverSalesOrder(t, { orderId: o.id }));
+        ids.push(o.id);
+      }
+      const inv = unwrap(await tc.invoice(t, { orderIds: ids }));
+      expect(inv.gross.toFixed()).toBe('10.60');
+      for (let k = 0; k < 2; k++) {
+        const rc = unwrap(await tc.recordReceipt(t, { payerId: 'HQ', amount: CNY('5.30') }));
+        unwrap(await tc.writeOff(t, { receiptId: rc.id, invoiceId: inv.id, amount: CNY('5.30') }));
+      }
+      const orders = await Promise.all(
+        ids.map(async (id) => unwrap(await tc.getSalesOrder(t, id))!),
+      );
+      expect(orders.map((o) => [o.paid.toFixed(), o.billedGross.toFixed()])).toEqual([
+        ['2.65', '2.65'],
+        ['7.95', '7.95'],
+      ]);
+      expect(orders.map((o) => orderStatus(o))).toEqual(['completed', 'completed']);
+    });
+
     it('lets a head office pay its subsidiaries’ own invoices, and keeps an overpayment as a credit balance to refund', async () => {
       const { t, tc } = await setup('o2c-hop');
       unwrap(
