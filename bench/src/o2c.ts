@@ -184,7 +184,7 @@ if (pool) {
     history = await benchHistory(
       driver,
       { empty: `${schema}_empty`, loaded: `${schema}_hist` },
-      `hist-${run}`,
+      `history-${run}`,
       HISTORY,
       Math.max(20, Math.floor(ORDERS / ROUNDS)),
     );
