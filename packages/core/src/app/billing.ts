@@ -55,6 +55,7 @@ import { loadSalesPolicy, notAllowedIn, syncExposure, syncExposureUnchecked } fr
 import { loadOrder } from './orders';
 import type { invoiceInstallmentInput } from './quote-schemas';
 import type { creditNoteInput, invoiceInput } from './schemas';
+import { planOf } from './settlement';
 import type { UnitOfWork } from './unit-of-work';
 
 const ZERO = new Dec(0);
@@ -109,10 +110,8 @@ export async function invoiceOrders(uow: UnitOfWork, input: z.output<typeof invo
     if (!o.ok) return o;
     if (!INVOICEABLE_STATES.includes(o.value.state))
       return err(notAllowedIn(uow, o.value, 'invoice'));
-    if (
-      o.value.settlementPlan !== false &&
-      (await uow.tx.records.get(SETTLEMENT_KIND, id)) !== undefined
-    ) {
+    // The order is saved under the version read, so a plan created meanwhile conflicts.
+    if ((await planOf(uow, o.value)) !== undefined) {
       return err<BilledByPlanError>({
         code: 'SETTLEMENT_PLAN_BILLING',
         message: `${field}: order ${o.value.number} is billed by its settlement plan; invoice its due installments instead`,

@@ -99,6 +99,19 @@ export async function createSettlementPlan(
 }
 
 /**
+ * The settlement plan of an order, or `undefined` — without a read when the order's
+ * `settlementPlan` flag says it has none (orders stored before the flag are looked up). The
+ * plan's version is remembered for a later save in this unit of work.
+ */
+export function planOf(
+  uow: UnitOfWork,
+  order: { readonly id: string; readonly settlementPlan?: boolean },
+): Promise<SettlementPlan | undefined> {
+  if (order.settlementPlan === false) return Promise.resolve(undefined);
+  return uow.load<SettlementPlan>(SETTLEMENT_KIND, order.id);
+}
+
+/**
  * Achieves the milestones the order-to-cash flow has reached on `order` (as saved by the
  * calling command, in its unit of work): `signing` installments once it is confirmed,
  * `delivery` installments once it is fully delivered — due on today + their `dueDays`, with one
@@ -108,8 +121,7 @@ export async function createSettlementPlan(
  * amendments and plan creation.
  */
 export async function onOrderFlow(uow: UnitOfWork, order: SalesOrder) {
-  if (order.settlementPlan === false) return ok(null);
-  const plan = await uow.load<SettlementPlan>(SETTLEMENT_KIND, order.id);
+  const plan = await planOf(uow, order);
   if (plan === undefined) return ok(null);
   const next = achieveByFlow(plan, flowFacts(order), dateOfInstant(uow.now), uow.now);
   if (next.plan === plan) return ok(plan);
@@ -178,8 +190,7 @@ export async function onOrderAmended(
   newGross: Money,
   settlementPlan?: boolean,
 ) {
-  if (settlementPlan === false) return ok(null);
-  const plan = await uow.load<SettlementPlan>(SETTLEMENT_KIND, orderId);
+  const plan = await planOf(uow, { id: orderId, settlementPlan });
   if (plan === undefined) return ok(null);
   const next = rescalePlan(plan, newGross, uow.now);
   if (!next.ok) return next;
