@@ -12,7 +12,7 @@ import { err, ok, type Result } from '../kernel/result';
 import type { JsonPrimitive, Transaction } from '../ports/store';
 import { addDays } from '../sales/dates';
 import { SALES_KINDS, type SalesOrder } from '../sales/documents';
-import { idSchema } from '../validation';
+import { daysAheadSchema, idSchema, listLimitSchema } from '../validation';
 import { agingDateSchema, MAX_AGING_DAYS } from '../views/aging';
 import {
   type ContractExecution,
@@ -64,20 +64,11 @@ export const expiringContractsInput = z
     /** The day terms are measured from, `YYYY-MM-DD`; default: today (UTC) by the clock port. */
     asOf: agingDateSchema.optional(),
     /** List contracts ending within this many days after `asOf` (0: ending on `asOf`). */
-    withinDays: z
-      .number({ error: 'must be a whole number of days' })
-      .int('must be a whole number of days')
-      .min(0, 'must not be negative')
-      .max(MAX_AGING_DAYS, `must be at most ${MAX_AGING_DAYS} days`),
+    withinDays: daysAheadSchema(MAX_AGING_DAYS),
     /** Only this sold-to customer's contracts; every customer's when omitted. */
     customerId: idSchema.optional(),
     /** At most this many contracts (default 100, at most {@link MAX_EXPIRING_CONTRACTS}). */
-    limit: z
-      .number({ error: 'must be a whole number' })
-      .int('must be a whole number')
-      .min(1, 'must be at least 1')
-      .max(MAX_EXPIRING_CONTRACTS, `must be at most ${MAX_EXPIRING_CONTRACTS}`)
-      .optional(),
+    limit: listLimitSchema(MAX_EXPIRING_CONTRACTS).optional(),
   })
   .strict();
 

@@ -53,22 +53,9 @@ async function costsOf(
   productIds: readonly string[],
   field: string,
 ) {
-  const ids = [...new Set(productIds)];
-  const found = await uow.loadMany<Product>(MASTERDATA_KINDS.product, ids);
-  const products: Product[] = [];
-  for (const id of ids) {
-    const p = found.get(id);
-    if (p === undefined) {
-      return err<NotFoundError>({
-        code: 'NOT_FOUND',
-        message: `${field}: no ${MASTERDATA_KINDS.product} with id ${id}`,
-        entity: MASTERDATA_KINDS.product,
-        id,
-        field,
-      });
-    }
-    products.push(p);
-  }
+  const found = await uow.requireMany<Product>(MASTERDATA_KINDS.product, productIds, field);
+  if (!found.ok) return found;
+  const products = [...found.value.values()];
   const costs = await pricing.costs.costs(uow.tx, products, pricingDate(uow.now));
   const out = new Map<string, Money>();
   for (const p of products) out.set(p.id, costs.get(p.id) ?? p.standardCost);

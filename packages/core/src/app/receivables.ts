@@ -11,7 +11,7 @@ import { TradecoreBug } from '../kernel/errors';
 import { MASTERDATA_KINDS } from '../masterdata/types';
 import { Money } from '../money/money';
 import type { Transaction } from '../ports/store';
-import { idSchema } from '../validation';
+import { daysAheadSchema, idSchema, listLimitSchema } from '../validation';
 import {
   type AgingBucket,
   agingBounds,
@@ -203,19 +203,9 @@ export const dueReceivablesInput = z
     /** The day, `YYYY-MM-DD`; default: today (UTC) by the clock port. */
     asOf: agingDateSchema.optional(),
     /** Also list what falls due within this many days after `asOf` (default 0: due and overdue). */
-    withinDays: z
-      .number({ error: 'must be a whole number of days' })
-      .int('must be a whole number of days')
-      .min(0, 'must not be negative')
-      .max(MAX_AGING_DAYS, `must be at most ${MAX_AGING_DAYS} days`)
-      .optional(),
+    withinDays: daysAheadSchema(MAX_AGING_DAYS).optional(),
     /** At most this many items (default 100, at most 10,000). */
-    limit: z
-      .number({ error: 'must be a whole number' })
-      .int('must be a whole number')
-      .min(1, 'must be at least 1')
-      .max(10_000, 'must be at most 10000')
-      .optional(),
+    limit: listLimitSchema(10_000).optional(),
     /** Only these customers; every customer when omitted. */
     accountIds: accountIdsSchema.optional(),
   })

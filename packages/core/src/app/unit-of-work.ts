@@ -119,16 +119,22 @@ export class UnitOfWork {
   /** Like {@link load} but a missing aggregate is a {@link NotFoundError} naming `field`. */
   async require<T>(kind: string, id: string, field: string): Promise<Result<T, NotFoundError>> {
     const v = await this.load<T>(kind, id);
-    if (v === undefined) {
-      return err({
-        code: 'NOT_FOUND',
-        message: `${field}: no ${kind} with id ${id}`,
-        entity: kind,
-        id,
-        field,
-      });
-    }
-    return ok(v);
+    return v === undefined ? err(missing(kind, id, field)) : ok(v);
+  }
+
+  /**
+   * Like {@link loadMany} (one store call) but every id must exist: the first missing one, in
+   * `ids` order, is a {@link NotFoundError} naming `field`.
+   */
+  async requireMany<T>(
+    kind: string,
+    ids: Iterable<string>,
+    field: string,
+  ): Promise<Result<Map<string, T>, NotFoundError>> {
+    const wanted = [...new Set(ids)];
+    const found = await this.loadMany<T>(kind, wanted);
+    const gone = wanted.find((id) => !found.has(id));
+    return gone === undefined ? ok(found) : err(missing(kind, gone, field));
   }
 
   /** Loads aggregates of `kind` matching top-level field equalities. */
@@ -260,4 +266,14 @@ export class UnitOfWork {
   async flushEvents(): Promise<void> {
     if (this.events.length > 0) await this.tx.outbox.add(this.events.splice(0));
   }
+}
+
+function missing(kind: string, id: string, field: string): NotFoundError {
+  return {
+    code: 'NOT_FOUND',
+    message: `${field}: no ${kind} with id ${id}`,
+    entity: kind,
+    id,
+    field,
+  };
 }

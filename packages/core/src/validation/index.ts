@@ -153,3 +153,21 @@ export const taxRateSchema = decimalSchema({ sign: 'nonnegative', maxDecimals: 6
     params: { rule: 'tax_rate_range' },
   },
 );
+
+/** A whole number of days from 0 to `max` (a look-ahead window of a view). */
+export function daysAheadSchema(max: number) {
+  return z
+    .number({ error: 'must be a whole number of days' })
+    .int('must be a whole number of days')
+    .min(0, 'must not be negative')
+    .max(max, `must be at most ${max} days`);
+}
+
+/** How many rows a list returns: a whole number from 1 to `max`. */
+export function listLimitSchema(max: number) {
+  return z
+    .number({ error: 'must be a whole number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(max, `must be at most ${max}`);
+}

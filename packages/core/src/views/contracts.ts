@@ -146,8 +146,8 @@ export interface ContractExecutionTotals {
   readonly collectedPercent: Dec | null;
 }
 
-/** The execution of a contract (合同执行情况): per line and in total. */
-export interface ContractExecution {
+/** Which contract a view row is about: the order, its parties, its state and derived status. */
+export interface ContractRef {
   /** The order. */
   readonly orderId: SalesOrderId;
   /** Its number. */
@@ -160,6 +160,22 @@ export interface ContractExecution {
   readonly state: string;
   /** Derived status (`orderStatus`). */
   readonly status: OrderStatus;
+}
+
+/** The {@link ContractRef} of an order. */
+function refOf(order: SalesOrder): ContractRef {
+  return {
+    orderId: order.id,
+    number: order.number,
+    customerId: order.customerId,
+    billToId: order.billToId,
+    state: order.state,
+    status: orderStatus(order),
+  };
+}
+
+/** The execution of a contract (合同执行情况): per line and in total. */
+export interface ContractExecution extends ContractRef {
   /** Contract end date, if any. */
   readonly validUntil: string | null;
   /** Per line, in line order. */
@@ -224,12 +240,7 @@ export function contractExecution(order: SalesOrder): ContractExecution {
   const billed = order.billedGross.subtract(order.creditedGross);
   const collected = order.paid;
   return {
-    orderId: order.id,
-    number: order.number,
-    customerId: order.customerId,
-    billToId: order.billToId,
-    state: order.state,
-    status: orderStatus(order),
+    ...refOf(order),
     validUntil: order.validUntil,
     lines,
     totals: {
@@ -264,19 +275,7 @@ export function isOpenContract(order: SalesOrder): boolean {
 }
 
 /** A contract whose term ends soon, or has ended while it is still open. */
-export interface ExpiringContract {
-  /** The order. */
-  readonly orderId: SalesOrderId;
-  /** Its number. */
-  readonly number: string;
-  /** Sold-to customer. */
-  readonly customerId: CustomerId;
-  /** Invoiced party. */
-  readonly billToId: CustomerId;
-  /** Workflow state. */
-  readonly state: string;
-  /** Derived status (`orderStatus`). */
-  readonly status: OrderStatus;
+export interface ExpiringContract extends ContractRef {
   /** Contract end date: the last day the contract is in force. */
   readonly validUntil: string;
   /** Calendar days from `asOf` to `validUntil`: 0 on the last day, negative once expired. */
@@ -342,12 +341,7 @@ export function expiringContracts(
     const daysLeft = daysOverdue(asOf, validUntil);
     if (daysLeft > withinDays) continue;
     contracts.push({
-      orderId: order.id,
-      number: order.number,
-      customerId: order.customerId,
-      billToId: order.billToId,
-      state: order.state,
-      status: orderStatus(order),
+      ...refOf(order),
       validUntil,
       daysLeft,
       expired: daysLeft < 0,
