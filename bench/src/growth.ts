@@ -31,9 +31,9 @@ export interface CountingDriver {
 export function countingDriver(inner: SqlDriver): CountingDriver {
   let n = 0;
   const wrap = (ex: SqlExecutor): SqlExecutor => ({
-    query: (text, params) => {
+    query: (text, params, options) => {
       n++;
-      return ex.query(text, params);
+      return ex.query(text, params, options);
     },
     exec: (sql) => {
       n++;

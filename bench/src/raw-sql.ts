@@ -25,6 +25,10 @@ export async function seedRaw(driver: SqlDriver, schema: string, tenant: string)
   });
 }
 
+// Prepared on each connection, as a careful hand-written implementation would (the SDK's
+// point statements are prepared too).
+const PREPARED = { prepare: true } as const;
+
 /** Builds the baseline's order writer for one schema (SQL text built once). */
 export function rawOrderWriter(schema: string) {
   const q = `"${schema}"`;
@@ -85,59 +89,82 @@ export function rawOrderWriter(schema: string) {
         gross,
       });
     await driver.transaction(async (ex: SqlExecutor) => {
-      const nums = await ex.query(sql.numbers, [tenant, series]);
+      const nums = await ex.query(sql.numbers, [tenant, series], PREPARED);
       if (nums.rows.length !== series.length) throw new Error('numbers');
-      await ex.query(sql.insertDocs, [
-        tenant,
-        ['sales-order'],
-        [id('so')],
-        [`SO-${n}`],
-        [doc('so', 'draft')],
-      ]);
-      if ((await ex.query(sql.creditReserve, [tenant, gross])).rows.length !== 1)
+      await ex.query(
+        sql.insertDocs,
+        [tenant, ['sales-order'], [id('so')], [`SO-${n}`], [doc('so', 'draft')]],
+        PREPARED,
+      );
+      if ((await ex.query(sql.creditReserve, [tenant, gross], PREPARED)).rows.length !== 1)
         throw new Error('credit');
-      if ((await ex.query(sql.reserve, [tenant, products, qtys])).rows.length !== LINES)
+      if ((await ex.query(sql.reserve, [tenant, products, qtys], PREPARED)).rows.length !== LINES)
         throw new Error('stock');
-      if ((await ex.query(sql.issue, [tenant, products, qtys])).rows.length !== LINES)
+      if ((await ex.query(sql.issue, [tenant, products, qtys], PREPARED)).rows.length !== LINES)
         throw new Error('issue');
-      await ex.query(sql.insertDocs, [
-        tenant,
-        ['delivery', 'invoice', 'receipt', 'write-off'],
-        [id('dn'), id('inv'), id('rc'), id('wo')],
-        [`DN-${n}`, `INV-${n}`, `RC-${n}`, `WO-${n}`],
-        [doc('dn', 'posted'), doc('inv', 'open'), doc('rc', 'unallocated'), doc('wo', 'posted')],
-      ]);
-      await ex.query(sql.updateDocs, [
-        tenant,
-        ['sales-order', 'delivery', 'invoice', 'receipt'],
-        [id('so'), id('dn'), id('inv'), id('rc')],
-        [doc('so', 'completed'), doc('dn', 'invoiced'), doc('inv', 'paid'), doc('rc', 'allocated')],
-      ]);
+      await ex.query(
+        sql.insertDocs,
+        [
+          tenant,
+          ['delivery', 'invoice', 'receipt', 'write-off'],
+          [id('dn'), id('inv'), id('rc'), id('wo')],
+          [`DN-${n}`, `INV-${n}`, `RC-${n}`, `WO-${n}`],
+          [doc('dn', 'posted'), doc('inv', 'open'), doc('rc', 'unallocated'), doc('wo', 'posted')],
+        ],
+        PREPARED,
+      );
+      await ex.query(
+        sql.updateDocs,
+        [
+          tenant,
+          ['sales-order', 'delivery', 'invoice', 'receipt'],
+          [id('so'), id('dn'), id('inv'), id('rc')],
+          [
+            doc('so', 'completed'),
+            doc('dn', 'invoiced'),
+            doc('inv', 'paid'),
+            doc('rc', 'allocated'),
+          ],
+        ],
+        PREPARED,
+      );
       const vids = ['dn', 'inv', 'rc', 'wo'].map((k) => `v-${k}-${n}`);
-      await ex.query(sql.vouchers, [
-        tenant,
-        vids,
-        vids,
-        ['delivery', 'invoice', 'receipt', 'write-off'],
-        [id('dn'), id('inv'), id('rc'), id('wo')],
-      ]);
-      await ex.query(sql.lines, [
-        tenant,
-        [vids[0], vids[0], vids[1], vids[1], vids[1], vids[2], vids[2], vids[3], vids[3]],
-        [1, 2, 1, 2, 3, 1, 2, 1, 2],
-        ['6401', '1405', '1122', '6001', '222101', '1002', '2203', '2203', '1122'],
-        ['60.00', '0', '100.00', '0', '0', '100.00', '0', '100.00', '0'],
-        ['0', '60.00', '0', '88.50', '11.50', '0', '100.00', '0', '100.00'],
-        ['', '', 'HQ', '', '', '', 'HQ', 'HQ', 'HQ'],
-      ]);
-      if ((await ex.query(sql.creditMove, [tenant, gross])).rows.length !== 1)
+      await ex.query(
+        sql.vouchers,
+        [
+          tenant,
+          vids,
+          vids,
+          ['delivery', 'invoice', 'receipt', 'write-off'],
+          [id('dn'), id('inv'), id('rc'), id('wo')],
+        ],
+        PREPARED,
+      );
+      await ex.query(
+        sql.lines,
+        [
+          tenant,
+          [vids[0], vids[0], vids[1], vids[1], vids[1], vids[2], vids[2], vids[3], vids[3]],
+          [1, 2, 1, 2, 3, 1, 2, 1, 2],
+          ['6401', '1405', '1122', '6001', '222101', '1002', '2203', '2203', '1122'],
+          ['60.00', '0', '100.00', '0', '0', '100.00', '0', '100.00', '0'],
+          ['0', '60.00', '0', '88.50', '11.50', '0', '100.00', '0', '100.00'],
+          ['', '', 'HQ', '', '', '', 'HQ', 'HQ', 'HQ'],
+        ],
+        PREPARED,
+      );
+      if ((await ex.query(sql.creditMove, [tenant, gross], PREPARED)).rows.length !== 1)
         throw new Error('move');
-      await ex.query(sql.openItem, [tenant, id('inv'), gross]);
-      if ((await ex.query(sql.settleItem, [tenant, id('inv'), gross])).rows.length !== 1)
+      await ex.query(sql.openItem, [tenant, id('inv'), gross], PREPARED);
+      if ((await ex.query(sql.settleItem, [tenant, id('inv'), gross], PREPARED)).rows.length !== 1)
         throw new Error('settle');
-      if ((await ex.query(sql.creditRelease, [tenant, gross])).rows.length !== 1)
+      if ((await ex.query(sql.creditRelease, [tenant, gross], PREPARED)).rows.length !== 1)
         throw new Error('release');
-      await ex.query(sql.outbox, [tenant, Array.from({ length: 20 }, (_, k) => `e-${n}-${k}`)]);
+      await ex.query(
+        sql.outbox,
+        [tenant, Array.from({ length: 20 }, (_, k) => `e-${n}-${k}`)],
+        PREPARED,
+      );
     });
   };
 }

@@ -208,6 +208,19 @@ class MemoryTransaction implements Transaction {
         }
         return out;
       },
+      getRefs: async (refs) => {
+        live();
+        const out: StoredRecord[] = [];
+        const seen = new Set<string>();
+        for (const ref of refs) {
+          const k = key(t, ref.kind, ref.id);
+          if (seen.has(k)) continue;
+          seen.add(k);
+          const r = s.records.get(k);
+          if (r) out.push(r);
+        }
+        return out;
+      },
       getByNumber: async (kind, number) => {
         live();
         const id = s.numbers.get(key(t, kind, number));

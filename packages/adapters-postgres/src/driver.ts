@@ -12,6 +12,17 @@ import { TradecoreBug } from '@tradecore/core';
 /** Transaction isolation level of {@link SqlDriver.transaction}. */
 export type IsolationLevel = 'read committed' | 'serializable';
 
+/** Options of {@link SqlExecutor.query}. */
+export interface QueryOptions {
+  /**
+   * A hint that the statement runs often with this exact text: the driver may keep it prepared
+   * on each connection, so the server parses and plans it once instead of on every call
+   * (node-postgres: a named statement; PGlite ignores it). Leave it off for statements whose
+   * best plan depends on the values, such as reports over a whole tenant.
+   */
+  readonly prepare?: boolean;
+}
+
 /**
  * Runs SQL on one connection (or one transaction). Every value travels as a `$n` parameter.
  */
@@ -21,7 +32,11 @@ export interface SqlExecutor {
    * rows back from writes; affected-row counts are not part of this interface because the
    * drivers report them differently).
    */
-  query<R = Record<string, unknown>>(text: string, params?: unknown[]): Promise<{ rows: R[] }>;
+  query<R = Record<string, unknown>>(
+    text: string,
+    params?: unknown[],
+    options?: QueryOptions,
+  ): Promise<{ rows: R[] }>;
   /** Runs a parameterless script that may hold several statements (migrations, `VACUUM`). */
   exec(sql: string): Promise<void>;
 }
@@ -50,8 +65,11 @@ export interface SqlDriver extends SqlExecutor {
 
 /** The part of a node-postgres `PoolClient` the driver uses (structural; `pg` is not imported). */
 export interface PgPoolClientLike {
-  /** `client.query(text, values)`. */
-  query(text: string, values?: unknown[]): Promise<{ rows: unknown[]; command?: string | null }>;
+  /** `client.query(text, values)`, or `client.query({ name, text, values })` for a prepared statement. */
+  query(
+    text: string | { readonly name: string; readonly text: string; readonly values?: unknown[] },
+    values?: unknown[],
+  ): Promise<{ rows: unknown[]; command?: string | null }>;
   /** Returns the client to the pool; passing an error makes the pool discard the connection. */
   release(err?: Error | boolean): void;
 }
@@ -110,10 +128,42 @@ function beginStatement(options: SqlTransactionOptions | undefined): string {
   return options?.isolation === 'serializable' ? 'BEGIN ISOLATION LEVEL SERIALIZABLE' : 'BEGIN';
 }
 
+const statementNames = new Map<string, string>();
+
+/**
+ * The name a prepared statement gets: derived from its text alone (a 64-bit FNV-1a hash and the
+ * length), so every driver and pool in the process names the same text alike and different
+ * texts differently — node-postgres refuses one name for two texts on a connection.
+ */
+export function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (name === undefined) {
+    let h = 0xcbf29ce484222325n;
+    for (let i = 0; i < text.length; i++) {
+      h ^= BigInt(text.charCodeAt(i));
+      h = (h * 0x100000001b3n) & 0xffffffffffffffffn;
+    }
+    name = `tc_${h.toString(36)}_${text.length.toString(36)}`;
+    if (statementNames.size < 10_000) statementNames.set(text, name);
+  }
+  return name;
+}
+
+function pgQuery(
+  client: PgPoolClientLike,
+  text: string,
+  params: unknown[] | undefined,
+  options: QueryOptions | undefined,
+) {
+  return options?.prepare && params !== undefined
+    ? client.query({ name: statementName(text), text, values: params })
+    : client.query(text, params);
+}
+
 function clientExecutor(client: PgPoolClientLike): SqlExecutor {
   return {
-    query: async <R>(text: string, params?: unknown[]) => {
-      const r = await client.query(text, params);
+    query: async <R>(text: string, params?: unknown[], options?: QueryOptions) => {
+      const r = await pgQuery(client, text, params, options);
       return { rows: r.rows as R[] };
     },
     exec: async (sql: string) => {
@@ -149,9 +199,9 @@ export function fromPgPool(pool: PgPoolLike, options: PgPoolDriverOptions = {}):
   };
   return {
     name: 'postgres',
-    query: <R>(text: string, params?: unknown[]) =>
+    query: <R>(text: string, params?: unknown[], queryOptions?: QueryOptions) =>
       withClient(async (client) => {
-        const r = await client.query(text, params);
+        const r = await pgQuery(client, text, params, queryOptions);
         return { rows: r.rows as R[] };
       }),
     exec: (sql: string) =>

@@ -14,6 +14,7 @@ export {
   type PgPoolClientLike,
   type PgPoolDriverOptions,
   type PgPoolLike,
+  type QueryOptions,
   type SqlDriver,
   type SqlExecutor,
   type SqlTransactionOptions,

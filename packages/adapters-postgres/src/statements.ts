@@ -98,6 +98,10 @@ WHERE tenant_id = $1 AND kind = $2 AND id = $3`,
 FROM unnest($3::text[]) WITH ORDINALITY AS x(id, ord)
 JOIN ${q}.records r ON r.tenant_id = $1 AND r.kind = $2 AND r.id = x.id
 ORDER BY x.ord`,
+    recordGetRefs: `SELECT r.kind, r.id, r.version, r.number, r.data::text AS data
+FROM unnest($2::text[], $3::text[]) WITH ORDINALITY AS x(kind, id, ord)
+JOIN ${q}.records r ON r.tenant_id = $1 AND r.kind = x.kind AND r.id = x.id
+ORDER BY x.ord`,
     recordGetByNumber: `SELECT id, version, number, data::text AS data FROM ${q}.records
 WHERE tenant_id = $1 AND kind = $2 AND number = $3`,
     recordInsert: `INSERT INTO ${q}.records (tenant_id, kind, id, version, number, data)

@@ -277,10 +277,11 @@ export class PostgresStore implements StorePort {
     // processes the advisory lock in the statement keeps each entry to one relay.
     return this.relays.run(() =>
       this.track(async () => {
-        const { rows } = await this.driver.query<OutboxRow>(this.sql.outboxTake, [
-          `${this.schema}.outbox`,
-          limit,
-        ]);
+        const { rows } = await this.driver.query<OutboxRow>(
+          this.sql.outboxTake,
+          [`${this.schema}.outbox`, limit],
+          { prepare: true },
+        );
         rows.sort((a, b) => (BigInt(a.seq) < BigInt(b.seq) ? -1 : 1));
         for (const [i, r] of rows.entries()) {
           try {
@@ -412,10 +413,13 @@ class PostgresTransaction implements Transaction {
         );
       }
     };
-    const q = async <R>(text: string, params: unknown[]): Promise<R[]> => {
+    // Point reads and writes run prepared (parsed and planned once per connection); reports
+    // over a whole tenant (find, aging, due and overdue items, balances) are planned per call,
+    // for their values.
+    const q = async <R>(text: string, params: unknown[], prepare = true): Promise<R[]> => {
       live();
       try {
-        return (await ex.query<R>(text, params)).rows;
+        return (await ex.query<R>(text, params, { prepare })).rows;
       } catch (e) {
         this.failure ??= e;
         throw e;
@@ -440,6 +444,21 @@ class PostgresTransaction implements Transaction {
         if (unique.length === 0) return [];
         const rows = await q<RecordRow>(sql.recordGetMany, [t, kind, unique]);
         return rows.map((r) => toRecord(kind, String(r.id), r));
+      },
+      getRefs: async (refs) => {
+        const seen = new Set<string>();
+        const kinds: string[] = [];
+        const ids: string[] = [];
+        for (const ref of refs) {
+          const k = `${ref.kind}\u0000${ref.id}`;
+          if (seen.has(k)) continue;
+          seen.add(k);
+          kinds.push(ref.kind);
+          ids.push(ref.id);
+        }
+        if (ids.length === 0) return [];
+        const rows = await q<RecordRow & { kind: string }>(sql.recordGetRefs, [t, kinds, ids]);
+        return rows.map((r) => toRecord(r.kind, String(r.id), r));
       },
       getByNumber: async (kind, number) => {
         const [r] = await q<RecordRow>(sql.recordGetByNumber, [t, kind, number]);
@@ -481,12 +500,11 @@ class PostgresTransaction implements Transaction {
       },
       find: async (query: RecordQuery) => {
         const limit = query.limit === undefined ? null : Math.max(0, Math.floor(query.limit));
-        const rows = await q<RecordRow>(sql.recordFind, [
-          t,
-          query.kind,
-          JSON.stringify(query.where ?? {}),
-          limit,
-        ]);
+        const rows = await q<RecordRow>(
+          sql.recordFind,
+          [t, query.kind, JSON.stringify(query.where ?? {}), limit],
+          false,
+        );
         return rows.map((r) => toRecord(query.kind, String(r.id), r));
       },
     };
@@ -674,6 +692,7 @@ class PostgresTransaction implements Transaction {
         const rows = await q<Record<string, string | number | null>>(
           sql.aging(n, filtered),
           params,
+          false,
         );
         return rows.map(
           (r): AgingRow => ({
@@ -691,17 +710,16 @@ class PostgresTransaction implements Transaction {
         const limit = Math.max(0, Math.floor(query.limit));
         const rows =
           query.accountIds === undefined
-            ? await q<OpenItemRow & { currency: string | null }>(sql.dueItemsAll, [
-                t,
-                query.through,
-                limit,
-              ])
-            : await q<OpenItemRow & { currency: string | null }>(sql.dueItemsOf, [
-                t,
-                query.through,
-                limit,
-                [...new Set(query.accountIds)],
-              ]);
+            ? await q<OpenItemRow & { currency: string | null }>(
+                sql.dueItemsAll,
+                [t, query.through, limit],
+                false,
+              )
+            : await q<OpenItemRow & { currency: string | null }>(
+                sql.dueItemsOf,
+                [t, query.through, limit, [...new Set(query.accountIds)]],
+                false,
+              );
         return rows.map((r): DueOpenItem => ({ ...openItem(r), currency: r.currency ?? null }));
       },
     };
@@ -766,6 +784,7 @@ class PostgresTransaction implements Transaction {
         const rows = await q<{ account: string; currency: string; debit: string; credit: string }>(
           partyId === undefined ? sql.ledgerBalances : sql.ledgerBalancesParty,
           partyId === undefined ? [t] : [t, partyId],
+          false,
         );
         return rows.map(
           (r): AccountBalance => ({

@@ -51,7 +51,13 @@ import {
   spreadOverLines,
 } from '../sales/settlement';
 import { dateOf, loadCreditPolicy } from './credit';
-import { loadSalesPolicy, notAllowedIn, syncExposure, syncExposureUnchecked } from './order-flow';
+import {
+  loadSalesPolicy,
+  notAllowedIn,
+  POLICY_REFS,
+  syncExposure,
+  syncExposureUnchecked,
+} from './order-flow';
 import { loadOrder } from './orders';
 import type { invoiceInstallmentInput } from './quote-schemas';
 import type { creditNoteInput, invoiceInput } from './schemas';
@@ -101,6 +107,11 @@ function sumBuckets(orders: readonly SalesOrder[]): Buckets {
  * ({@link invoiceInstallment}), not here (`SETTLEMENT_PLAN_BILLING`).
  */
 export async function invoiceOrders(uow: UnitOfWork, input: z.output<typeof invoiceInput>) {
+  await uow.prefetch([
+    ...(input.orderIds ?? []).map((id) => ({ kind: SALES_KINDS.order, id })),
+    ...(input.deliveryIds ?? []).map((id) => ({ kind: SALES_KINDS.delivery, id })),
+    ...POLICY_REFS,
+  ]);
   const policy = (await loadSalesPolicy(uow)).invoicePolicy;
   const orders = new Map<string, SalesOrder>();
   const order = async (id: string, field: string) => {

@@ -35,7 +35,8 @@ import {
   shareOf,
 } from '../sales/ledger';
 import { settleOpenItems } from './billing';
-import { loadSalesPolicy, syncExposureUnchecked } from './order-flow';
+import { CREDIT_REFS } from './credit';
+import { loadSalesPolicy, POLICY_REFS, syncExposureUnchecked } from './order-flow';
 import { autoReleaseHolds } from './orders';
 import type { recordReceiptInput, refundInput, settleInput, writeOffInput } from './schemas';
 import type { UnitOfWork } from './unit-of-work';
@@ -111,6 +112,12 @@ export interface Settlement {
  * so concurrent settlements can never apply the same money twice.
  */
 export async function settle(uow: UnitOfWork, input: z.output<typeof settleInput>) {
+  await uow.prefetch([
+    ...input.receipts.map((r) => ({ kind: SALES_KINDS.receipt, id: r.receiptId })),
+    ...input.invoices.map((v) => ({ kind: SALES_KINDS.invoice, id: v.invoiceId })),
+    ...POLICY_REFS,
+    CREDIT_REFS.holds,
+  ]);
   const receipts: Receipt[] = [];
   for (const [i, r] of input.receipts.entries()) {
     const x = await uow.require<Receipt>(

@@ -56,6 +56,12 @@ export function loadCreditPolicy(uow: UnitOfWork): Promise<CreditPolicy> {
 /** Store kind of the per-tenant list of orders on credit hold (so nothing scans all orders for them). */
 export const CREDIT_HOLDS_KIND = 'credit-holds';
 
+/** Where the tenant's credit policy and its list of held orders are stored (for read-ahead). */
+export const CREDIT_REFS = {
+  policy: { kind: CREDIT_POLICY_KIND, id: POLICY_ID },
+  holds: { kind: CREDIT_HOLDS_KIND, id: POLICY_ID },
+} as const;
+
 /** The ids of the orders on credit hold, oldest first. */
 export async function heldOrderIds(uow: UnitOfWork): Promise<string[]> {
   return (await uow.load<{ orderIds: string[] }>(CREDIT_HOLDS_KIND, POLICY_ID))?.orderIds ?? [];

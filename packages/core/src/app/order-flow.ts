@@ -15,17 +15,31 @@ import { err, ok, type Result } from '../kernel/result';
 import { Dec } from '../money/decimal';
 import { Money } from '../money/money';
 import { Quantity } from '../money/quantity';
-import { type CreditBucket, isStockShortfall, type StockLine } from '../ports/store';
+import {
+  type CreditBucket,
+  isStockShortfall,
+  type RecordRef,
+  type StockLine,
+} from '../ports/store';
 import type { CreditLink, SalesOrder, SalesOrderLine } from '../sales/documents';
 import { SALES_KINDS } from '../sales/documents';
 import type { InsufficientStockError, TransitionVetoedError } from '../sales/errors';
 import { type Buckets, creditMoves, reservations } from '../sales/ledger';
 import { DEFAULT_SALES_POLICY, type SalesPolicy } from '../sales/policy';
-import { applyCreditStep, loadCreditPolicy } from './credit';
+import { applyCreditStep, CREDIT_REFS, loadCreditPolicy } from './credit';
 import type { UnitOfWork } from './unit-of-work';
 
 /** Id of the tenant's sales policy record. */
 export const SALES_POLICY_ID = 'default';
+
+/**
+ * The tenant's policies an order-to-cash step reads (sales and credit policy), to read ahead
+ * with the step's own documents in one store call.
+ */
+export const POLICY_REFS: readonly RecordRef[] = [
+  { kind: SALES_KINDS.policy, id: SALES_POLICY_ID },
+  CREDIT_REFS.policy,
+];
 
 /** The tenant's sales policy (defaults where none was set), read once per unit of work. */
 export function loadSalesPolicy(uow: UnitOfWork): Promise<SalesPolicy> {

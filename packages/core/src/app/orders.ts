@@ -36,10 +36,11 @@ import {
   markHeld,
   toAccountCurrency,
 } from './credit';
-import { loadSalesPolicy, moveOrder, syncExposure, syncStock } from './order-flow';
+import { loadSalesPolicy, moveOrder, POLICY_REFS, syncExposure, syncStock } from './order-flow';
 import { checkFloorPrices } from './pricing';
 import { priceOrder } from './pricing-order';
 import { PricingRuntime } from './pricing-runtime';
+import { BOOK_VERSION_ID, PRICING_KINDS } from './pricing-store';
 import type {
   approveSalesOrderInput,
   draftSalesOrderInput,
@@ -72,6 +73,17 @@ export async function draftSalesOrder(
   input: z.output<typeof draftSalesOrderInput>,
   settings: OrderSettings,
 ) {
+  // Everything a draft reads before its numbering, in one store call.
+  await uow.prefetch([
+    { kind: MASTERDATA_KINDS.customer, id: input.customerId },
+    { kind: MASTERDATA_KINDS.warehouse, id: input.warehouseId },
+    ...input.lines.flatMap((l) =>
+      l.warehouseId === undefined ? [] : [{ kind: MASTERDATA_KINDS.warehouse, id: l.warehouseId }],
+    ),
+    { kind: 'price-list', id: input.priceListId },
+    { kind: PRICING_KINDS.version, id: BOOK_VERSION_ID },
+    ...input.lines.map((l) => ({ kind: MASTERDATA_KINDS.product, id: l.productId })),
+  ]);
   const c = await uow.require<Customer>(MASTERDATA_KINDS.customer, input.customerId, 'customerId');
   if (!c.ok) return c;
   const customer = c.value;
@@ -180,6 +192,8 @@ export async function draftSalesOrder(
 
 /** Loads an order for a use case. */
 export async function loadOrder(uow: UnitOfWork, orderId: string, field = 'orderId') {
+  // The order and the policies every step on it reads, in one store call.
+  await uow.prefetch([{ kind: SALES_KINDS.order, id: orderId }, ...POLICY_REFS]);
   return uow.require<SalesOrder>(SALES_KINDS.order, orderId, field);
 }
 

@@ -14,11 +14,21 @@ import {
 import type { TradecoreEventMap, TradecoreEventType } from '../events';
 import type { TenantId } from '../kernel/brand';
 import type { Clock, IdGenerator } from '../kernel/clock';
-import { decode, encodeObject } from '../kernel/codec';
+import { decode, encode, encodeObject } from '../kernel/codec';
 import type { DuplicateError, NotFoundError, VersionConflictError } from '../kernel/errors';
 import { TradecoreBug } from '../kernel/errors';
 import { err, ok, type Result } from '../kernel/result';
-import type { JsonPrimitive, LedgerVoucher, OutboxEntry, Transaction } from '../ports/store';
+import type {
+  Json,
+  JsonObject,
+  JsonPrimitive,
+  LedgerVoucher,
+  OutboxEntry,
+  RecordOps,
+  RecordRef,
+  StoredRecord,
+  Transaction,
+} from '../ports/store';
 import { type ResolvedHooks, resolveHooks, type TransitionContext } from './hooks';
 
 /** Services a use case needs besides the transaction. */
@@ -35,21 +45,137 @@ export interface UnitOfWorkDeps {
 
 const NO_HOOKS = resolveHooks();
 
+/**
+ * Decoded aggregates by the stored JSON they came from (or were encoded to). A store that hands
+ * out the same `data` object for an unchanged record (the memory adapter does) is then decoded
+ * once per version instead of once per load; other stores simply miss. Every value here is
+ * deeply frozen, so sharing it between units of work — and with callers — is safe.
+ */
+const decoded = new WeakMap<object, unknown>();
+
+/** Freezes plain objects and arrays, depth first; stops at what is already frozen. */
+function deepFreeze<T>(value: T): T {
+  if (value === null || typeof value !== 'object' || Object.isFrozen(value)) return value;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== Array.prototype && proto !== null) return value;
+  for (const v of Object.values(value)) deepFreeze(v);
+  return Object.freeze(value);
+}
+
+/** Decodes a stored record's data, or returns the frozen aggregate already decoded from it. */
+export function decodeStored<T>(data: JsonObject): T {
+  const hit = decoded.get(data);
+  if (hit !== undefined) return hit as T;
+  const value = deepFreeze(decode<T>(data));
+  decoded.set(data, value);
+  return value;
+}
+
+/** The JSON of frozen parts of aggregates, reused when a later version shares them. */
+const encoded = new WeakMap<object, Json>();
+
+/**
+ * Encodes an aggregate for the store: freezes it first (so its unchanged parts are encoded once
+ * across versions) and remembers which aggregate the JSON stands for.
+ */
+function encodeStored(aggregate: object): JsonObject {
+  const frozen = deepFreeze(aggregate);
+  const data = encode(frozen, encoded) as JsonObject;
+  decoded.set(data, frozen);
+  return data;
+}
+
+/**
+ * The records a unit of work read ahead ({@link UnitOfWork.prefetch}), by `kind\0id`: the stored
+ * record, or `null` when there was none. An entry answers reads until this unit of work writes
+ * that record; then reads go to the store again.
+ */
+type ReadAhead = Map<string, StoredRecord | null>;
+
+const refKey = (kind: string, id: string) => `${kind}\u0000${id}`;
+
+/** `tx` with reads of records answered from `ahead` where it can. */
+function readingAhead(tx: Transaction, ahead: ReadAhead): Transaction {
+  const r = tx.records;
+  const known = (keys: readonly string[]) => keys.every((k) => ahead.has(k));
+  const fromAhead = (keys: readonly string[]) =>
+    [...new Set(keys)].flatMap((k) => {
+      const rec = ahead.get(k);
+      return rec ? [rec] : [];
+    });
+  const records: RecordOps = {
+    get: async (kind, id) => {
+      const k = refKey(kind, id);
+      return ahead.has(k) ? (ahead.get(k) ?? undefined) : r.get(kind, id);
+    },
+    getMany: async (kind, ids) => {
+      const keys = ids.map((id) => refKey(kind, id));
+      return known(keys) ? fromAhead(keys) : r.getMany(kind, ids);
+    },
+    getRefs: async (refs) => {
+      const keys = refs.map((x) => refKey(x.kind, x.id));
+      return known(keys) ? fromAhead(keys) : r.getRefs(refs);
+    },
+    getByNumber: (kind, number) => r.getByNumber(kind, number),
+    find: (query) => r.find(query),
+    insert: async (record) => {
+      ahead.delete(refKey(record.kind, record.id));
+      return r.insert(record);
+    },
+    update: async (kind, id, expectedVersion, data, number) => {
+      ahead.delete(refKey(kind, id));
+      return r.update(kind, id, expectedVersion, data, number);
+    },
+  };
+  return {
+    tenantId: tx.tenantId,
+    records,
+    stock: tx.stock,
+    credit: tx.credit,
+    sequences: tx.sequences,
+    ledger: tx.ledger,
+    outbox: tx.outbox,
+    idempotency: tx.idempotency,
+  };
+}
+
 /** One use case's view of a transaction. */
 export class UnitOfWork {
   private readonly versions = new Map<string, number>();
+  private readonly ahead: ReadAhead = new Map();
   private readonly events: OutboxEntry[] = [];
   private readonly memos = new Map<string, Promise<unknown>>();
   /** The instant of this unit of work (read once from the clock). */
   readonly now: string;
+  /**
+   * The underlying transaction (for atomic operations). Reads of records go through what
+   * {@link prefetch} read ahead.
+   */
+  readonly tx: Transaction;
+  private readonly raw: Transaction;
 
   /** Wraps a store transaction. */
   constructor(
-    /** The underlying transaction (for atomic operations). */
-    readonly tx: Transaction,
+    tx: Transaction,
     private readonly deps: UnitOfWorkDeps,
   ) {
+    this.raw = tx;
+    this.tx = readingAhead(tx, this.ahead);
     this.now = deps.clock.now();
+  }
+
+  /**
+   * Reads the records at `refs` in one store call (those not read ahead already), so the loads
+   * that follow are answered without a round trip each. A hint only: what is read ahead is what
+   * a load at this moment would have returned, and a record this unit of work writes is read
+   * from the store again.
+   */
+  async prefetch(refs: readonly RecordRef[]): Promise<void> {
+    const wanted = refs.filter((x) => !this.ahead.has(refKey(x.kind, x.id)));
+    if (wanted.length === 0) return;
+    for (const x of wanted) this.ahead.set(refKey(x.kind, x.id), null);
+    for (const rec of await this.raw.records.getRefs(wanted))
+      this.ahead.set(refKey(rec.kind, rec.id), rec);
   }
 
   /** The tenant. */
@@ -99,7 +225,7 @@ export class UnitOfWork {
     const rec = await this.tx.records.get(kind, id);
     if (!rec) return undefined;
     this.versions.set(`${kind}/${id}`, rec.version);
-    return decode<T>(rec.data);
+    return decodeStored<T>(rec.data);
   }
 
   /**
@@ -111,7 +237,7 @@ export class UnitOfWork {
     const out = new Map<string, T>();
     for (const rec of recs) {
       this.versions.set(`${kind}/${rec.id}`, rec.version);
-      out.set(rec.id, decode<T>(rec.data));
+      out.set(rec.id, decodeStored<T>(rec.data));
     }
     return out;
   }
@@ -142,7 +268,7 @@ export class UnitOfWork {
     const recs = await this.tx.records.find({ kind, where });
     return recs.map((r) => {
       this.versions.set(`${kind}/${r.id}`, r.version);
-      return decode<T>(r.data);
+      return decodeStored<T>(r.data);
     });
   }
 
@@ -155,7 +281,7 @@ export class UnitOfWork {
       kind,
       id: aggregate.id,
       number: aggregate.number ?? null,
-      data: encodeObject(aggregate),
+      data: encodeStored(aggregate),
     });
     if (outcome !== 'inserted') {
       const what = outcome === 'duplicate-id' ? `id ${aggregate.id}` : `number ${aggregate.number}`;
@@ -183,7 +309,7 @@ export class UnitOfWork {
         `${k} was saved without being loaded or created in this unit of work`,
       );
     }
-    const r = await this.tx.records.update(kind, aggregate.id, expected, encodeObject(aggregate));
+    const r = await this.tx.records.update(kind, aggregate.id, expected, encodeStored(aggregate));
     if (r.status === 'conflict') {
       return err({
         code: 'VERSION_CONFLICT',

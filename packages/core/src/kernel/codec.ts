@@ -11,8 +11,15 @@ import { Quantity } from '../money/quantity';
 import type { Json, JsonObject } from '../ports/store';
 import { TradecoreBug } from './errors';
 
-/** Encodes a domain value (objects, arrays, Money, Quantity, Dec, primitives) to JSON. */
-export function encode(value: unknown): Json {
+/**
+ * Encodes a domain value (objects, arrays, Money, Quantity, Dec, primitives) to JSON.
+ *
+ * With `memo`, the encoding of every frozen object or array is remembered there and reused the
+ * next time the same (frozen, hence unchanged) object is met — for aggregates that share
+ * unchanged parts between versions. The JSON returned may then share parts with earlier results:
+ * treat it as read-only.
+ */
+export function encode(value: unknown, memo?: WeakMap<object, Json>): Json {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
   if (value === undefined) return null;
   if (typeof value === 'number') {
@@ -20,18 +27,26 @@ export function encode(value: unknown): Json {
       throw new TradecoreBug('ENCODE_NON_FINITE', 'cannot encode a non-finite number');
     return value;
   }
-  if (value instanceof Money) {
-    return { $type: 'money', ...value.toJSON() };
-  }
+  if (value instanceof Money) return { $type: 'money', ...value.toJSON() };
   if (value instanceof Quantity)
     return { $type: 'qty', value: value.value.toFixed(), unit: value.unit };
   if (Dec.isDecimal(value)) return { $type: 'dec', value: (value as Dec).toFixed() };
-  if (Array.isArray(value)) return value.map(encode);
   if (typeof value === 'object') {
-    const out: JsonObject = {};
-    for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      if (v !== undefined) out[k] = encode(v);
+    const frozen = memo !== undefined && Object.isFrozen(value);
+    if (frozen) {
+      const hit = memo.get(value);
+      if (hit !== undefined) return hit;
     }
+    let out: Json;
+    if (Array.isArray(value)) out = value.map((v) => encode(v, memo));
+    else {
+      const o: JsonObject = {};
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+        if (v !== undefined) o[k] = encode(v, memo);
+      }
+      out = o;
+    }
+    if (frozen) memo.set(value, out);
     return out;
   }
   throw new TradecoreBug('ENCODE_UNSUPPORTED', `cannot encode a value of type ${typeof value}`);

@@ -46,6 +46,14 @@ export interface NewRecord {
   readonly data: JsonObject;
 }
 
+/** Where a record lives: its kind and its id. */
+export interface RecordRef {
+  /** The aggregate kind. */
+  readonly kind: string;
+  /** The id within the kind. */
+  readonly id: string;
+}
+
 /** A query over one kind: equality on top-level `data` fields, ordered by id ascending. */
 export interface RecordQuery {
   /** The aggregate kind. */
@@ -73,6 +81,13 @@ export interface RecordOps {
    * the order of their first mention in `ids` (duplicates and unknown ids are skipped).
    */
   getMany(kind: string, ids: readonly string[]): Promise<StoredRecord[]>;
+  /**
+   * Loads the records of this tenant at the given addresses, of any kinds, in one round trip:
+   * the found ones, in the order of their first mention in `refs` (duplicates and unknown
+   * addresses are skipped). What a command will need — its document, the tenant's policies, the
+   * products of its lines — comes back in one read instead of one per record.
+   */
+  getRefs(refs: readonly RecordRef[]): Promise<StoredRecord[]>;
   /** Loads one record by its document number, or `undefined`. */
   getByNumber(kind: string, number: string): Promise<StoredRecord | undefined>;
   /**

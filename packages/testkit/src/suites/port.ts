@@ -112,6 +112,22 @@ export function portSuite(h: StoreHarness): void {
           expect(many[0]).toEqual(await tx.records.get('doc', 'c'));
           expect(await tx.records.getMany('doc', [])).toEqual([]);
           expect((await tx.records.getMany('other', ['a', 'b'])).map((r) => r.id)).toEqual(['a']);
+          // getRefs: the same across kinds, in first-mention order.
+          const refs = await tx.records.getRefs([
+            { kind: 'other', id: 'a' },
+            { kind: 'doc', id: 'zzz' },
+            { kind: 'doc', id: 'b' },
+            { kind: 'other', id: 'b' },
+            { kind: 'doc', id: 'a' },
+            { kind: 'other', id: 'a' },
+          ]);
+          expect(refs.map((r) => [r.kind, r.id])).toEqual([
+            ['other', 'a'],
+            ['doc', 'b'],
+            ['doc', 'a'],
+          ]);
+          expect(refs[1]).toEqual(await tx.records.get('doc', 'b'));
+          expect(await tx.records.getRefs([])).toEqual([]);
           const c1 = await tx.records.find({ kind: 'doc', where: { customerId: 'c1' } });
           expect(c1.map((r) => r.id)).toEqual(['a', 'b']);
           expect((await tx.records.find({ kind: 'doc' })).map((r) => r.id)).toEqual([
@@ -771,6 +787,7 @@ export function portSuite(h: StoreHarness): void {
         await peek(store, b, async (tx) => {
           expect(await tx.records.get('doc', 'x')).toBeUndefined();
           expect(await tx.records.getMany('doc', ['x'])).toEqual([]);
+          expect(await tx.records.getRefs([{ kind: 'doc', id: 'x' }])).toEqual([]);
           expect(await tx.records.getByNumber('doc', 'N-1')).toBeUndefined();
           expect(await tx.records.find({ kind: 'doc' })).toEqual([]);
           expect((await tx.stock.level('p', 'w')).onHand.isZero()).toBe(true);
