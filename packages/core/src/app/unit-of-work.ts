@@ -173,9 +173,9 @@ export class UnitOfWork {
   async prefetch(refs: readonly RecordRef[]): Promise<void> {
     const wanted = refs.filter((x) => !this.ahead.has(refKey(x.kind, x.id)));
     if (wanted.length === 0) return;
+    const found = await this.raw.records.getRefs(wanted);
     for (const x of wanted) this.ahead.set(refKey(x.kind, x.id), null);
-    for (const rec of await this.raw.records.getRefs(wanted))
-      this.ahead.set(refKey(rec.kind, rec.id), rec);
+    for (const rec of found) this.ahead.set(refKey(rec.kind, rec.id), rec);
   }
 
   /** The tenant. */
