@@ -63,7 +63,7 @@ function deepFreeze<T>(value: T): T {
 }
 
 /** Decodes a stored record's data, or returns the frozen aggregate already decoded from it. */
-export function decodeStored<T>(data: JsonObject): T {
+function decodeStored<T>(data: JsonObject): T {
   const hit = decoded.get(data);
   if (hit !== undefined) return hit as T;
   const value = deepFreeze(decode<T>(data));
