@@ -185,8 +185,6 @@ UPDATE ${q}.credit_accounts AS c SET
   receivables = c.receivables + CASE WHEN $5::text = 'receivables' THEN $3::numeric ELSE 0 END - CASE WHEN $4::text = 'receivables' THEN $3::numeric ELSE 0 END
 FROM verdict, path WHERE verdict.ok AND c.tenant_id = $1 AND c.account_id = path.account_id
 RETURNING ${creditCols.replace(/(^|, )(\w+)/g, '$1c.$2')}, path.depth`,
-    openItemAdd: `INSERT INTO ${q}.open_items (tenant_id, item_id, account_id, source_kind, source_id, due_date, amount, residual)
-VALUES ($1, $2, $3, $4, $5, $6, $7::numeric, $7::numeric)`,
     openItemSettle: `UPDATE ${q}.open_items SET residual = residual - $3::numeric
 WHERE tenant_id = $1 AND item_id = $2 AND residual >= $3::numeric RETURNING ${openCols}`,
     openItemsOf: `SELECT ${openCols} FROM ${q}.open_items
@@ -202,22 +200,8 @@ FROM ${q}.open_items WHERE tenant_id = $1 AND account_id = ANY($2::text[]) AND r
 ON CONFLICT (tenant_id, series) DO UPDATE SET last_value = s.last_value + 1
 RETURNING last_value::text AS value`,
 
-    // ledger: header, lines and running balances in one statement
-    ledgerPost: `WITH v AS (
-  INSERT INTO ${q}.vouchers (tenant_id, id, number, posted_at, source_kind, source_id, memo)
-  VALUES ($1::text, $2::text, $3, $4, $5, $6, $7)
-), l AS (
-  SELECT * FROM unnest($8::text[], $9::numeric[], $10::numeric[], $11::text[], $12::text[])
-    WITH ORDINALITY AS t(account, debit, credit, currency, party_id, line_no)
-), li AS (
-  INSERT INTO ${q}.voucher_lines (tenant_id, voucher_id, line_no, account, debit, credit, currency, party_id)
-  SELECT $1::text, $2::text, line_no, account, debit, credit, currency, party_id FROM l
-)
-INSERT INTO ${q}.account_balances AS b (tenant_id, party_id, account, currency, debit, credit)
-SELECT $1::text, coalesce(party_id, ''), account, currency, sum(debit), sum(credit)
-FROM l GROUP BY 2, 3, 4 ORDER BY 2, 3, 4
-ON CONFLICT (tenant_id, party_id, account, currency)
-DO UPDATE SET debit = b.debit + excluded.debit, credit = b.credit + excluded.credit`,
+    // Write-behind: the void writes a transaction collected, in ONE statement (see writeBehind).
+    writeBehind: writeBehindStatements(q),
     ledgerVouchersFor: `SELECT v.seq::text AS seq, v.id, v.number, v.posted_at, v.source_kind, v.source_id, v.memo,
   l.line_no, l.account, l.debit::text AS debit, l.credit::text AS credit, l.currency, l.party_id
 FROM ${q}.vouchers AS v
@@ -234,9 +218,6 @@ GROUP BY account, currency HAVING sum(debit) <> 0 OR sum(credit) <> 0
 ORDER BY account, currency`,
 
     // outbox
-    outboxAdd: `INSERT INTO ${q}.outbox (tenant_id, id, type, payload, occurred_at)
-SELECT $1::text, e->>'id', e->>'type', e->'payload', e->>'occurredAt'
-FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS t(e, ord) ORDER BY ord`,
     // One autocommit statement: take the relay lock (an InitPlan, so before the scan), claim
     // up to $2 unpublished entries and mark them published. A relay waiting for the lock skips
     // what the one before it marked (re-checked on the committed row), so nothing is handed out
@@ -259,8 +240,6 @@ ON CONFLICT (tenant_id, key) DO UPDATE SET request = excluded.request, response 
 WHERE NOT i.completed RETURNING 1 AS x`,
     idemGet: `SELECT request, response::text AS response, completed FROM ${q}.idempotency
 WHERE tenant_id = $1 AND key = $2`,
-    idemComplete: `UPDATE ${q}.idempotency SET response = $3::jsonb, completed = true
-WHERE tenant_id = $1 AND key = $2 RETURNING 1 AS x`,
 
     // maintenance
     nonEmptyTables: `SELECT ${TABLES.map((t) => `EXISTS (SELECT 1 FROM ${q}.${t}) AS ${t}`).join(', ')}`,
@@ -268,6 +247,88 @@ WHERE tenant_id = $1 AND key = $2 RETURNING 1 AS x`,
       (typeof TABLES)[number],
       string
     >,
+  };
+}
+
+/** Which kinds of collected writes a write-behind statement carries. */
+export interface WriteBehindParts {
+  readonly vouchers: boolean;
+  readonly openItems: boolean;
+  readonly outbox: boolean;
+  readonly completions: boolean;
+}
+
+/**
+ * The write-behind statements of a schema: for each combination of parts present, one
+ * statement (built once) that writes them all. Only the parts present appear in it, since every
+ * data-modifying CTE costs executor start-up even on no rows. Parameters: `$1` tenant, then per
+ * part in this order — vouchers (id, number, postedAt, sourceKind, sourceId, memo) and their lines
+ * (voucher id, line no, account, debit, credit, currency, party), open items (id, account,
+ * source kind, source id, due date, amount), the outbox entries as one JSON array, idempotency
+ * (keys, responses). Balances are summed over all the vouchers first, so each balance row changes
+ * once, and are locked in key order. Returns one row: how many idempotency keys were completed.
+ */
+function writeBehindStatements(q: string): (parts: WriteBehindParts) => string {
+  const built = new Map<number, string>();
+  return (parts) => {
+    const key =
+      (parts.vouchers ? 1 : 0) |
+      (parts.openItems ? 2 : 0) |
+      (parts.outbox ? 4 : 0) |
+      (parts.completions ? 8 : 0);
+    const hit = built.get(key);
+    if (hit !== undefined) return hit;
+    let n = 1;
+    const p = (type: string) => `$${++n}::${type}`;
+    const ctes: string[] = [];
+    if (parts.vouchers) {
+      ctes.push(`v AS (
+  INSERT INTO ${q}.vouchers (tenant_id, id, number, posted_at, source_kind, source_id, memo)
+  SELECT $1::text, id, number, posted_at, source_kind, source_id, memo
+  FROM unnest(${p('text[]')}, ${p('text[]')}, ${p('text[]')}, ${p('text[]')}, ${p('text[]')}, ${p('text[]')})
+    WITH ORDINALITY AS t(id, number, posted_at, source_kind, source_id, memo, ord) ORDER BY ord
+)`);
+      ctes.push(`l AS (
+  SELECT * FROM unnest(${p('text[]')}, ${p('int[]')}, ${p('text[]')}, ${p('numeric[]')}, ${p('numeric[]')}, ${p('text[]')}, ${p('text[]')})
+    AS t(voucher_id, line_no, account, debit, credit, currency, party_id)
+), li AS (
+  INSERT INTO ${q}.voucher_lines (tenant_id, voucher_id, line_no, account, debit, credit, currency, party_id)
+  SELECT $1::text, voucher_id, line_no, account, debit, credit, currency, party_id FROM l
+), b AS (
+  INSERT INTO ${q}.account_balances AS b (tenant_id, party_id, account, currency, debit, credit)
+  SELECT $1::text, coalesce(party_id, ''), account, currency, sum(debit), sum(credit)
+  FROM l GROUP BY 2, 3, 4 ORDER BY 2, 3, 4
+  ON CONFLICT (tenant_id, party_id, account, currency)
+  DO UPDATE SET debit = b.debit + excluded.debit, credit = b.credit + excluded.credit
+)`);
+    }
+    if (parts.openItems) {
+      ctes.push(`oi AS (
+  INSERT INTO ${q}.open_items (tenant_id, item_id, account_id, source_kind, source_id, due_date, amount, residual)
+  SELECT $1::text, item_id, account_id, source_kind, source_id, due_date, amount, amount
+  FROM unnest(${p('text[]')}, ${p('text[]')}, ${p('text[]')}, ${p('text[]')}, ${p('text[]')}, ${p('numeric[]')})
+    WITH ORDINALITY AS t(item_id, account_id, source_kind, source_id, due_date, amount, ord) ORDER BY ord
+)`);
+    }
+    if (parts.outbox) {
+      ctes.push(`ob AS (
+  INSERT INTO ${q}.outbox (tenant_id, id, type, payload, occurred_at)
+  SELECT $1::text, e->>'id', e->>'type', e->'payload', e->>'occurredAt'
+  FROM jsonb_array_elements(${p('jsonb')}) WITH ORDINALITY AS t(e, ord) ORDER BY ord
+)`);
+    }
+    if (parts.completions) {
+      ctes.push(`ic AS (
+  UPDATE ${q}.idempotency AS i SET response = x.response::jsonb, completed = true
+  FROM unnest(${p('text[]')}, ${p('text[]')}) AS x(key, response)
+  WHERE i.tenant_id = $1::text AND i.key = x.key RETURNING i.key
+)`);
+    }
+    const completed = parts.completions ? '(SELECT count(*) FROM ic)::int' : '0';
+    const text = `WITH ${ctes.join(', ')}
+SELECT ${completed} AS completed`;
+    built.set(key, text);
+    return text;
   };
 }
 

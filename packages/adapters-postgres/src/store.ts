@@ -236,6 +236,8 @@ export class PostgresStore implements StorePort {
           const tx = new PostgresTransaction(this.sql, ex, tenantId);
           try {
             const v = await this.inside.run(true, () => work(tx));
+            // The collected void writes go out last; an aborted transaction has nothing to send.
+            if (tx.failure === undefined) await tx.flush();
             tx.finish();
             if (tx.failure !== undefined) {
               throw new TradecoreBug(
@@ -399,11 +401,18 @@ class PostgresTransaction implements Transaction {
   readonly outbox: Transaction['outbox'];
   readonly idempotency: Transaction['idempotency'];
 
+  /** The void writes collected since the last flush (see {@link PostgresTransaction.flush}). */
+  private pending = emptyPending();
+  private readonly sql: Statements;
+  private readonly ex: SqlExecutor;
+
   constructor(
     sql: Statements,
     ex: SqlExecutor,
     readonly tenantId: TenantId,
   ) {
+    this.sql = sql;
+    this.ex = ex;
     const t = tenantId as string;
     const live = () => {
       if (this.done) {
@@ -416,8 +425,14 @@ class PostgresTransaction implements Transaction {
     // Point reads and writes run prepared (parsed and planned once per connection); reports
     // over a whole tenant (find, aging, due and overdue items, balances) are planned per call,
     // for their values.
-    const q = async <R>(text: string, params: unknown[], prepare = true): Promise<R[]> => {
+    const q = async <R>(
+      text: string,
+      params: unknown[],
+      prepare = true,
+      reads: 'deferred' | undefined = undefined,
+    ): Promise<R[]> => {
       live();
+      if (reads === 'deferred') await this.flush();
       try {
         return (await ex.query<R>(text, params, { prepare })).rows;
       } catch (e) {
@@ -655,26 +670,26 @@ class PostgresTransaction implements Transaction {
         return { accounts: now.map(account), requested: c.amount };
       },
       addOpenItem: async (item) => {
-        await q(sql.openItemAdd, [
-          t,
-          item.itemId,
-          item.accountId,
-          item.sourceKind,
-          item.sourceId,
-          item.dueDate,
-          item.amount.toFixed(),
-        ]);
+        live();
+        this.pending.openItems.push(item);
       },
       settleOpenItem: async (itemId, amount) => {
-        const [r] = await q<OpenItemRow>(sql.openItemSettle, [t, itemId, amount.toFixed()]);
+        const [r] = await q<OpenItemRow>(
+          sql.openItemSettle,
+          [t, itemId, amount.toFixed()],
+          true,
+          'deferred',
+        );
         return r ? openItem(r) : undefined;
       },
       openItemsOf: async (kind, id) =>
-        (await q<OpenItemRow>(sql.openItemsOf, [t, kind, id])).map(openItem),
+        (await q<OpenItemRow>(sql.openItemsOf, [t, kind, id], true, 'deferred')).map(openItem),
       overdue: async (accountIds, beforeDate) => {
         const [r] = await q<{ amount: string; oldest: string | null; n: number | string }>(
           sql.overdue,
           [t, [...accountIds], beforeDate],
+          true,
+          'deferred',
         );
         return {
           amount: toDec(r?.amount ?? '0'),
@@ -693,6 +708,7 @@ class PostgresTransaction implements Transaction {
           sql.aging(n, filtered),
           params,
           false,
+          'deferred',
         );
         return rows.map(
           (r): AgingRow => ({
@@ -714,11 +730,13 @@ class PostgresTransaction implements Transaction {
                 sql.dueItemsAll,
                 [t, query.through, limit],
                 false,
+                'deferred',
               )
             : await q<OpenItemRow & { currency: string | null }>(
                 sql.dueItemsOf,
                 [t, query.through, limit, [...new Set(query.accountIds)]],
                 false,
+                'deferred',
               );
         return rows.map((r): DueOpenItem => ({ ...openItem(r), currency: r.currency ?? null }));
       },
@@ -734,24 +752,11 @@ class PostgresTransaction implements Transaction {
 
     this.ledger = {
       post: async (v: LedgerVoucher) => {
-        const lines = v.lines;
-        await q(sql.ledgerPost, [
-          t,
-          v.id,
-          v.number,
-          v.postedAt,
-          v.sourceKind,
-          v.sourceId,
-          v.memo,
-          lines.map((l) => l.account),
-          lines.map((l) => l.debit.toFixed()),
-          lines.map((l) => l.credit.toFixed()),
-          lines.map((l) => l.currency),
-          lines.map((l) => l.partyId ?? null),
-        ]);
+        live();
+        this.pending.vouchers.push(v);
       },
       vouchersFor: async (kind, id) => {
-        const rows = await q<VoucherRow>(sql.ledgerVouchersFor, [t, kind, id]);
+        const rows = await q<VoucherRow>(sql.ledgerVouchersFor, [t, kind, id], true, 'deferred');
         const out: LedgerVoucher[] = [];
         let seq: string | undefined;
         let lines: LedgerLine[] = [];
@@ -785,6 +790,7 @@ class PostgresTransaction implements Transaction {
           partyId === undefined ? sql.ledgerBalances : sql.ledgerBalancesParty,
           partyId === undefined ? [t] : [t, partyId],
           false,
+          'deferred',
         );
         return rows.map(
           (r): AccountBalance => ({
@@ -800,22 +806,13 @@ class PostgresTransaction implements Transaction {
     this.outbox = {
       add: async (entries: readonly OutboxEntry[]) => {
         live();
-        if (entries.length === 0) return;
-        const json = JSON.stringify(
-          entries.map((e) => ({
-            id: e.id,
-            type: e.type,
-            payload: e.payload,
-            occurredAt: e.occurredAt,
-          })),
-        );
-        await q(sql.outboxAdd, [t, json]);
+        this.pending.outbox.push(...entries);
       },
     };
 
     this.idempotency = {
       claim: async (key, request): Promise<IdempotencyClaim> => {
-        const claimed = await q(sql.idemClaim, [t, key, request]);
+        const claimed = await q(sql.idemClaim, [t, key, request], true, 'deferred');
         if (claimed.length > 0) return { status: 'new' };
         const [r] = await q<{ request: string; response: string | null; completed: boolean }>(
           sql.idemGet,
@@ -829,20 +826,124 @@ class PostgresTransaction implements Transaction {
         };
       },
       complete: async (key, response) => {
-        const rows = await q(sql.idemComplete, [t, key, JSON.stringify(response)]);
-        if (rows.length === 0) {
-          throw new TradecoreBug(
-            'IDEMPOTENCY_NOT_CLAIMED',
-            `key ${key} was not claimed in this transaction`,
-          );
-        }
+        live();
+        this.pending.completions.push({ key, response: JSON.stringify(response) });
       },
     };
+  }
+
+  /**
+   * Sends the collected void writes — `ledger.post`, `credit.addOpenItem`, `outbox.add`,
+   * `idempotency.complete` — as one statement. The store calls it before COMMIT, and the
+   * transaction calls it before any statement that reads those tables, so the transaction
+   * always reads its own writes. Nothing else reads them, and no statement of this transaction
+   * depends on their outcome; their errors (a duplicate voucher number, an unclaimed
+   * idempotency key) therefore surface here and fail the transaction as they would have at the
+   * call.
+   */
+  async flush(): Promise<void> {
+    const p = this.pending;
+    if (
+      p.vouchers.length === 0 &&
+      p.openItems.length === 0 &&
+      p.outbox.length === 0 &&
+      p.completions.length === 0
+    ) {
+      return;
+    }
+    this.pending = emptyPending();
+    const parts = {
+      vouchers: p.vouchers.length > 0,
+      openItems: p.openItems.length > 0,
+      outbox: p.outbox.length > 0,
+      completions: p.completions.length > 0,
+    };
+    const params: unknown[] = [this.tenantId];
+    if (parts.vouchers) {
+      const lines = p.vouchers.flatMap((v) =>
+        v.lines.map((l, i) => ({ voucherId: v.id, lineNo: i + 1, line: l })),
+      );
+      params.push(
+        p.vouchers.map((v) => v.id),
+        p.vouchers.map((v) => v.number),
+        p.vouchers.map((v) => v.postedAt),
+        p.vouchers.map((v) => v.sourceKind),
+        p.vouchers.map((v) => v.sourceId),
+        p.vouchers.map((v) => v.memo),
+        lines.map((l) => l.voucherId),
+        lines.map((l) => l.lineNo),
+        lines.map((l) => l.line.account),
+        lines.map((l) => l.line.debit.toFixed()),
+        lines.map((l) => l.line.credit.toFixed()),
+        lines.map((l) => l.line.currency),
+        lines.map((l) => l.line.partyId ?? null),
+      );
+    }
+    if (parts.openItems) {
+      params.push(
+        p.openItems.map((o) => o.itemId),
+        p.openItems.map((o) => o.accountId),
+        p.openItems.map((o) => o.sourceKind),
+        p.openItems.map((o) => o.sourceId),
+        p.openItems.map((o) => o.dueDate),
+        p.openItems.map((o) => o.amount.toFixed()),
+      );
+    }
+    if (parts.outbox) {
+      params.push(
+        JSON.stringify(
+          p.outbox.map((e) => ({
+            id: e.id,
+            type: e.type,
+            payload: e.payload,
+            occurredAt: e.occurredAt,
+          })),
+        ),
+      );
+    }
+    if (parts.completions) {
+      params.push(
+        p.completions.map((c) => c.key),
+        p.completions.map((c) => c.response),
+      );
+    }
+    let completed: number;
+    try {
+      const { rows } = await this.ex.query<{ completed: number | string }>(
+        this.sql.writeBehind(parts),
+        params,
+        { prepare: true },
+      );
+      completed = Number(rows[0]?.completed ?? 0);
+    } catch (e) {
+      this.failure ??= e;
+      throw e;
+    }
+    if (completed !== new Set(p.completions.map((c) => c.key)).size) {
+      const claimed = p.completions.map((c) => c.key).join(', ');
+      const e = new TradecoreBug(
+        'IDEMPOTENCY_NOT_CLAIMED',
+        `an idempotency key among ${claimed} was completed without being claimed in this transaction`,
+      );
+      this.failure ??= e;
+      throw e;
+    }
   }
 
   finish(): void {
     this.done = true;
   }
+}
+
+interface Pending {
+  vouchers: LedgerVoucher[];
+  openItems: Omit<OpenItem, 'residual'>[];
+  outbox: OutboxEntry[];
+  completions: { key: string; response: string }[];
+}
+
+function emptyPending(): Pending {
+  return { vouchers: [], openItems: [], outbox: [], completions: [] };
 }
 
 function duplicateNumber(kind: string, number: string | null): TradecoreBug {

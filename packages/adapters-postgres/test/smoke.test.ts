@@ -62,6 +62,32 @@ const voucher = (id: string, sourceId: string, amount: string, party: string | n
     ],
   }) satisfies LedgerVoucher;
 
+/** Wraps `inner` to count the round trips it makes (BEGIN and COMMIT included). */
+function countQueries(inner: SqlDriver): { driver: SqlDriver; count: () => number } {
+  let n = 0;
+  const wrap = (ex: Pick<SqlDriver, 'query' | 'exec'>) => ({
+    query: ((text, params, options) => {
+      n++;
+      return ex.query(text, params, options);
+    }) as SqlDriver['query'],
+    exec: (sql: string) => {
+      n++;
+      return ex.exec(sql);
+    },
+  });
+  const driver: SqlDriver = {
+    name: inner.name,
+    ...wrap(inner),
+    transaction: (fn, options) => {
+      n += 2;
+      return inner.transaction((ex) => fn(wrap(ex)), options);
+    },
+    // The inner driver belongs to the suite.
+    close: async () => {},
+  };
+  return { driver, count: () => n };
+}
+
 for (const backend of backends) {
   describe.skipIf(!backend.available)(`adapters-postgres smoke — ${backend.name}`, () => {
     const schema = `tc_smoke_${run}`;
@@ -508,12 +534,83 @@ for (const backend of backends) {
       await expect(
         store.transaction(t, async (tx) => {
           await tx.records.insert({ kind: 'doc', id: 'ab', data: {} });
-          await tx.ledger.post(voucher('dup', 'x', '1', null));
-          await tx.ledger.post(voucher('dup', 'x', '1', null)).catch(() => {});
+          // jsonb cannot hold U+0000: PostgreSQL rejects the statement and aborts the transaction.
+          await tx.records
+            .insert({ kind: 'doc', id: 'nul', data: { s: '\u0000' } })
+            .catch(() => {});
+          await tx.ledger.post(voucher('after-abort', 'x', '1', null));
           return 'resolved anyway';
         }),
       ).rejects.toThrow(/TRANSACTION_ABORTED/);
       expect(await store.transaction(t, (tx) => tx.records.get('doc', 'ab'))).toBeUndefined();
+      expect(
+        await store.transaction(t, (tx) => tx.ledger.vouchersFor('invoice', 'x')),
+      ).toHaveLength(0);
+    });
+
+    it('write-behind: void writes go out in one statement, read back in the transaction, fail it at commit', async () => {
+      const t = tenant('behind');
+      const counted = countQueries(driver);
+      const s = await createPostgresStore({ driver: counted.driver, schema });
+      await s.transaction(t, (tx) => tx.idempotency.claim('k', 'req'));
+      const before = counted.count();
+      await s.transaction(t, async (tx) => {
+        await tx.idempotency.claim('k2', 'req');
+        const afterClaim = counted.count();
+        await tx.ledger.post(voucher('wb1', 'inv-wb', '10', 'C1'));
+        await tx.ledger.post(voucher('wb2', 'inv-wb', '5', 'C1'));
+        await tx.credit.addOpenItem({
+          itemId: 'oi-wb',
+          accountId: 'C1',
+          sourceKind: 'invoice',
+          sourceId: 'inv-wb',
+          dueDate: '2026-12-01',
+          amount: d('15'),
+        });
+        await tx.outbox.add([
+          { id: 'e-wb', type: 'x.happened', payload: { a: 1 }, occurredAt: '2026-11-22T00:00:00Z' },
+        ]);
+        await tx.idempotency.complete('k2', { ok: true });
+        // Nothing was sent for the five void writes.
+        expect(counted.count()).toBe(afterClaim);
+        // A read of their tables sends them first, so the transaction reads its own writes.
+        const vs = await tx.ledger.vouchersFor('invoice', 'inv-wb');
+        expect(vs.map((v) => v.id)).toEqual(['wb1', 'wb2']);
+        expect(vs[1]?.lines.map((l) => l.debit.toFixed())).toEqual(['5', '0']);
+        expect(counted.count()).toBe(afterClaim + 2);
+        const items = await tx.credit.openItemsOf('invoice', 'inv-wb');
+        expect(items.map((i) => i.residual.toFixed())).toEqual(['15']);
+        const balances = await tx.ledger.balances('C1');
+        expect(balances.map((b) => [b.account, b.debit.toFixed()])).toEqual([['1122', '15']]);
+      });
+      // BEGIN, claim, flush, three reads, COMMIT — and nothing left to send at commit.
+      expect(counted.count() - before).toBe(7);
+      const done = await s.transaction(t, (tx) => tx.idempotency.claim('k2', 'req'));
+      expect(done).toEqual({ status: 'done', request: 'req', response: { ok: true } });
+
+      // A failing deferred write (a voucher number already used) fails the transaction at
+      // commit, with the database's error, and nothing of it is stored.
+      await expect(
+        s.transaction(t, async (tx) => {
+          await tx.records.insert({ kind: 'doc', id: 'wb-doc', data: {} });
+          await tx.outbox.add([
+            { id: 'e-lost', type: 'x.lost', payload: {}, occurredAt: '2026-11-22T00:00:00Z' },
+          ]);
+          await tx.ledger.post({ ...voucher('wb3', 'inv-wb3', '1', null), number: 'V-wb1' });
+        }),
+      ).rejects.toThrow(/duplicate key/);
+      expect(await s.transaction(t, (tx) => tx.records.get('doc', 'wb-doc'))).toBeUndefined();
+      expect(await s.transaction(t, (tx) => tx.ledger.vouchersFor('invoice', 'inv-wb3'))).toEqual(
+        [],
+      );
+      // Completing a key that was never claimed fails the transaction too.
+      await expect(
+        s.transaction(t, (tx) => tx.idempotency.complete('never-claimed', null)),
+      ).rejects.toThrow(/IDEMPOTENCY_NOT_CLAIMED/);
+      const relayed: string[] = [];
+      await s.relayOutbox((m) => relayed.push(m.id));
+      expect(relayed).toContain('e-wb');
+      expect(relayed).not.toContain('e-lost');
     });
 
     it('maintenance: maintain() vacuums the non-empty tables', async () => {
