@@ -1,7 +1,9 @@
 /**
  * `pnpm bench:o2c` — fully processed orders (draft → confirm → deliver → invoice → receipt →
  * write-off, 5 lines each) on the memory adapter, on PGlite and on the PostgreSQL server (when
- * one answers), beside a raw-SQL baseline writing the same rows in one transaction per order.
+ * one answers), beside two raw-SQL baselines writing the same rows: in one transaction per order
+ * (the quick sale's shape, and the issue's `rawSqlLinesPerSec`) and in six transactions, one per
+ * business step (the six-command flow's shape).
  * SDK and baseline run interleaved in rounds from the same state; the ratio reported is the
  * median of the per-round ratios. The last line printed is one JSON object.
  *
@@ -24,7 +26,7 @@ import {
 import type { StorePort } from '@tradecore/core';
 import pg from 'pg';
 import { type BigOrderFigures, benchBigOrder, benchHistory, countingDriver } from './growth';
-import { rawOrderWriter, seedRaw } from './raw-sql';
+import { rawOrderWriter, rawStepsWriter, seedRaw } from './raw-sql';
 import { LINES, sdkOrder, sdkQuickSale, seedSdk } from './slice';
 import { median, quantile, r, timeRuns } from './stats';
 
@@ -77,10 +79,12 @@ async function benchSqlPair(label: string, store: PostgresStore, driver: SqlDriv
   const rawTenant = `raw-${label}-${run}`;
   await seedRaw(driver, store.schema, rawTenant);
   const raw = rawOrderWriter(store.schema);
+  const rawSteps = rawStepsWriter(store.schema);
   const gross = new Map<number, string>();
   await timeRuns(WARMUP, 0, (i) => sdkOrder(b, i));
   await timeRuns(WARMUP, 0, (i) => sdkQuickSale(b, i, gross));
   await timeRuns(WARMUP, 0, (i) => raw(driver, rawTenant, i));
+  await timeRuns(WARMUP, 0, (i) => rawSteps(driver, rawTenant, 1_000_000 + i));
   await store.maintain(); // ANALYZE after seeding and warm-up, never on empty tables
   const per = Math.max(1, Math.floor(ORDERS / ROUNDS));
   const sdkLat: number[] = [];
@@ -89,13 +93,20 @@ async function benchSqlPair(label: string, store: PostgresStore, driver: SqlDriv
   let sdkSec = 0;
   let rawSec = 0;
   let quickSec = 0;
+  const stepsLat: number[] = [];
+  let stepsSec = 0;
   const ratios: number[] = [];
   const quickRatios: number[] = [];
+  const stepRatios: number[] = [];
   for (let round = 0; round < ROUNDS; round++) {
     const off = WARMUP + round * per;
     const s = await timeRuns(per, off, (i) => sdkOrder(b, i));
     const w = await timeRuns(per, off, (i) => raw(driver, rawTenant, i));
     const qs = await timeRuns(per, off, (i) => sdkQuickSale(b, i, gross));
+    const st = await timeRuns(per, off, (i) => rawSteps(driver, rawTenant, 1_000_000 + i));
+    stepsLat.push(...st.lat);
+    stepsSec += st.seconds;
+    stepRatios.push(st.seconds / s.seconds);
     quickLat.push(...qs.lat);
     quickSec += qs.seconds;
     quickRatios.push(w.seconds / qs.seconds);
@@ -110,8 +121,11 @@ async function benchSqlPair(label: string, store: PostgresStore, driver: SqlDriv
   const quick = figures(quickLat, quickSec, per * ROUNDS);
   print(`${label} (SDK)`, sdk);
   print(`${label} (SDK quick sale)`, quick);
+  const steps = figures(stepsLat, stepsSec, per * ROUNDS);
   print(`${label} (raw SQL baseline)`, rawF);
+  print(`${label} (raw SQL, six steps)`, steps);
   const ratio = median(ratios);
+  const stepRatio = median(stepRatios);
   const quickRatio = median(quickRatios);
   console.log(
     `${''.padEnd(28)} SDK / raw SQL = ${r(ratio, 3)} (median of ${ROUNDS} interleaved rounds: ${ratios.map((x) => r(x, 3)).join(', ')})`,
@@ -119,7 +133,10 @@ async function benchSqlPair(label: string, store: PostgresStore, driver: SqlDriv
   console.log(
     `${''.padEnd(28)} quick sale / raw SQL = ${r(quickRatio, 3)} (rounds: ${quickRatios.map((x) => r(x, 3)).join(', ')})`,
   );
-  return { sdk, raw: rawF, ratio, quick, quickRatio };
+  console.log(
+    `${''.padEnd(28)} SDK / raw SQL in six steps = ${r(stepRatio, 3)} (rounds: ${stepRatios.map((x) => r(x, 3)).join(', ')})`,
+  );
+  return { sdk, raw: rawF, ratio, quick, quickRatio, steps, stepRatio };
 }
 
 async function serverPool(): Promise<pg.Pool | undefined> {
@@ -228,6 +245,9 @@ const out = {
     postgres: server ? r(server.quick.linesPerSec) : null,
   },
   postgresQuickSaleRatioVsRawSql: server ? r(server.quickRatio, 3) : null,
+  rawSqlStepsLinesPerSec: server ? r(server.steps.linesPerSec) : null,
+  postgresRatioVsRawSqlSteps: server ? r(server.stepRatio, 3) : null,
+  pgliteRatioVsRawSqlSteps: pgl ? r(pgl.stepRatio, 3) : null,
   historyRatio: history ? r(history.ratio, 3) : null,
   historyRows: history ? history.history : null,
   bigOrderRatio: bigOrder ? r(bigOrder.ratio, 3) : null,

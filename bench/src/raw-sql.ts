@@ -29,10 +29,10 @@ export async function seedRaw(driver: SqlDriver, schema: string, tenant: string)
 // point statements are prepared too).
 const PREPARED = { prepare: true } as const;
 
-/** Builds the baseline's order writer for one schema (SQL text built once). */
-export function rawOrderWriter(schema: string) {
+/** The baseline's statements on one schema. */
+function rawSql(schema: string) {
   const q = `"${schema}"`;
-  const sql = {
+  return {
     numbers: `INSERT INTO ${q}.sequences AS s (tenant_id, series, last_value)
       SELECT $1, x, 1 FROM unnest($2::text[]) x
       ON CONFLICT (tenant_id, series) DO UPDATE SET last_value = s.last_value + 1 RETURNING last_value`,
@@ -72,22 +72,34 @@ export function rawOrderWriter(schema: string) {
     outbox: `INSERT INTO ${q}.outbox (tenant_id, id, type, payload, occurred_at, published_at)
       SELECT $1, i, 'document.transitioned', '{"kind":"sales-order"}'::jsonb, '2026-11-22T08:00:00.000Z', now() FROM unnest($2::text[]) AS i`,
   };
+}
+
+const products = Array.from({ length: LINES }, (_, k) => `P${k}`);
+
+/** The documents, voucher lines and amounts of the baseline's order `n`. */
+function rawOrderData(n: number) {
+  const qtys = products.map((_, k) => String(1 + ((n + k) % 3)));
+  const gross = '100.00';
+  const id = (k: string) => `${k}-${n}`;
+  const doc = (kind: string, status: string) =>
+    JSON.stringify({
+      id: id(kind),
+      kind,
+      status,
+      lines: qtys.map((q, k) => ({ p: products[k], q, price: '9.99' })),
+      gross,
+    });
+  return { qtys, gross, id, doc };
+}
+
+/** Builds the baseline's order writer for one schema (SQL text built once). */
+export function rawOrderWriter(schema: string) {
+  const sql = rawSql(schema);
   const series = ['SO', 'DN', 'INV', 'RC', 'WO', 'V1', 'V2', 'V3', 'V4'];
-  const products = Array.from({ length: LINES }, (_, k) => `P${k}`);
 
   /** Writes one order in one transaction; `n` makes ids unique. */
   return async function rawOrder(driver: SqlDriver, tenant: string, n: number): Promise<void> {
-    const qtys = products.map((_, k) => String(1 + ((n + k) % 3)));
-    const gross = '100.00';
-    const id = (k: string) => `${k}-${n}`;
-    const doc = (kind: string, status: string) =>
-      JSON.stringify({
-        id: id(kind),
-        kind,
-        status,
-        lines: qtys.map((q, k) => ({ p: products[k], q, price: '9.99' })),
-        gross,
-      });
+    const { qtys, gross, id, doc } = rawOrderData(n);
     await driver.transaction(async (ex: SqlExecutor) => {
       const nums = await ex.query(sql.numbers, [tenant, series], PREPARED);
       if (nums.rows.length !== series.length) throw new Error('numbers');
@@ -165,6 +177,133 @@ export function rawOrderWriter(schema: string) {
         [tenant, Array.from({ length: 20 }, (_, k) => `e-${n}-${k}`)],
         PREPARED,
       );
+    });
+  };
+}
+
+/**
+ * The same order written as its business steps happen — six transactions, one per SDK command:
+ * draft, confirm, deliver, invoice, receipt, write-off — each numbering, writing and posting
+ * what that step does with the baseline's multi-row statements (so documents are updated once
+ * per step that changes them). An integrator's own code has to commit each step when it happens
+ * (an order is delivered days after it is confirmed), so this is the like-for-like baseline of
+ * the six-command SDK flow; {@link rawOrderWriter} (one transaction) is that of the quick sale.
+ */
+export function rawStepsWriter(schema: string) {
+  const sql = rawSql(schema);
+  return async function rawSteps(driver: SqlDriver, tenant: string, n: number): Promise<void> {
+    const { qtys, gross, id, doc } = rawOrderData(n);
+    const step = (fn: (ex: SqlExecutor) => Promise<void>) => driver.transaction(fn);
+    const numbers = async (ex: SqlExecutor, series: string[]) => {
+      const nums = await ex.query(sql.numbers, [tenant, series], PREPARED);
+      if (nums.rows.length !== series.length) throw new Error('numbers');
+    };
+    const insert = (ex: SqlExecutor, kind: string, k: string, number: string, status: string) =>
+      ex.query(sql.insertDocs, [tenant, [kind], [id(k)], [number], [doc(k, status)]], PREPARED);
+    const update = (ex: SqlExecutor, docs: [kind: string, k: string, status: string][]) =>
+      ex.query(
+        sql.updateDocs,
+        [
+          tenant,
+          docs.map((x) => x[0]),
+          docs.map((x) => id(x[1])),
+          docs.map((x) => doc(x[1], x[2])),
+        ],
+        PREPARED,
+      );
+    const post = async (
+      ex: SqlExecutor,
+      k: string,
+      kind: string,
+      lines: [account: string, debit: string, credit: string, party: string][],
+    ) => {
+      const vid = `v-${k}-${n}`;
+      await ex.query(sql.vouchers, [tenant, [vid], [vid], [kind], [id(k)]], PREPARED);
+      await ex.query(
+        sql.lines,
+        [
+          tenant,
+          lines.map(() => vid),
+          lines.map((_, i) => i + 1),
+          lines.map((l) => l[0]),
+          lines.map((l) => l[1]),
+          lines.map((l) => l[2]),
+          lines.map((l) => l[3]),
+        ],
+        PREPARED,
+      );
+    };
+    const events = (ex: SqlExecutor, step: string, count: number) =>
+      ex.query(
+        sql.outbox,
+        [tenant, Array.from({ length: count }, (_, k) => `e-${n}-${step}-${k}`)],
+        PREPARED,
+      );
+    const must = async (p: Promise<{ rows: unknown[] }>, rows: number, what: string) => {
+      if ((await p).rows.length !== rows) throw new Error(what);
+    };
+    await step(async (ex) => {
+      await numbers(ex, ['SO']);
+      await insert(ex, 'sales-order', 'so', `SO-${n}`, 'draft');
+      await events(ex, 'draft', 1);
+    });
+    await step(async (ex) => {
+      await must(ex.query(sql.creditReserve, [tenant, gross], PREPARED), 1, 'credit');
+      await must(ex.query(sql.reserve, [tenant, products, qtys], PREPARED), LINES, 'stock');
+      await update(ex, [['sales-order', 'so', 'confirmed']]);
+      await events(ex, 'confirm', 2);
+    });
+    await step(async (ex) => {
+      await numbers(ex, ['DN', 'V1']);
+      await must(ex.query(sql.issue, [tenant, products, qtys], PREPARED), LINES, 'issue');
+      await insert(ex, 'delivery', 'dn', `DN-${n}`, 'posted');
+      await update(ex, [['sales-order', 'so', 'delivered']]);
+      await post(ex, 'dn', 'delivery', [
+        ['6401', '60.00', '0', ''],
+        ['1405', '0', '60.00', ''],
+      ]);
+      await events(ex, 'deliver', 2 + LINES);
+    });
+    await step(async (ex) => {
+      await numbers(ex, ['INV', 'V2']);
+      await insert(ex, 'invoice', 'inv', `INV-${n}`, 'open');
+      await update(ex, [
+        ['sales-order', 'so', 'invoiced'],
+        ['delivery', 'dn', 'invoiced'],
+      ]);
+      await must(ex.query(sql.creditMove, [tenant, gross], PREPARED), 1, 'move');
+      await ex.query(sql.openItem, [tenant, id('inv'), gross], PREPARED);
+      await post(ex, 'inv', 'invoice', [
+        ['1122', '100.00', '0', 'HQ'],
+        ['6001', '0', '88.50', ''],
+        ['222101', '0', '11.50', ''],
+      ]);
+      await events(ex, 'invoice', 3);
+    });
+    await step(async (ex) => {
+      await numbers(ex, ['RC', 'V3']);
+      await insert(ex, 'receipt', 'rc', `RC-${n}`, 'unallocated');
+      await post(ex, 'rc', 'receipt', [
+        ['1002', '100.00', '0', ''],
+        ['2203', '0', '100.00', 'HQ'],
+      ]);
+      await events(ex, 'receipt', 2);
+    });
+    await step(async (ex) => {
+      await numbers(ex, ['WO', 'V4']);
+      await insert(ex, 'write-off', 'wo', `WO-${n}`, 'posted');
+      await update(ex, [
+        ['sales-order', 'so', 'completed'],
+        ['invoice', 'inv', 'paid'],
+        ['receipt', 'rc', 'allocated'],
+      ]);
+      await must(ex.query(sql.settleItem, [tenant, id('inv'), gross], PREPARED), 1, 'settle');
+      await must(ex.query(sql.creditRelease, [tenant, gross], PREPARED), 1, 'release');
+      await post(ex, 'wo', 'write-off', [
+        ['2203', '100.00', '0', 'HQ'],
+        ['1122', '0', '100.00', 'HQ'],
+      ]);
+      await events(ex, 'write-off', 5);
     });
   };
 }

@@ -496,7 +496,15 @@ export interface IdempotencyOps {
   complete(key: string, response: Json): Promise<void>;
 }
 
-/** One unit of work scoped to one tenant. Everything done through it commits or rolls back together. */
+/**
+ * One unit of work scoped to one tenant. Everything done through it commits or rolls back together.
+ *
+ * The void writes — `ledger.post`, `credit.addOpenItem`, `outbox.add` and
+ * `idempotency.complete` — may be deferred by the adapter until the transaction reads the same
+ * part (vouchers, balances, open items, idempotency keys) or commits; the transaction always
+ * reads its own writes. Their failures (a duplicate voucher id or number, an unclaimed key) may
+ * therefore surface at that later read or at commit, and fail the transaction there.
+ */
 export interface Transaction {
   /** The tenant every operation is scoped to. */
   readonly tenantId: TenantId;
