@@ -16,7 +16,7 @@
  */
 import { createPostgresStore, fromPgPool } from '@tradecore/adapters-postgres';
 import { createTradecore, Dec, FixedClock, unwrap } from '@tradecore/core';
-import pg from 'pg';
+import { serverPool } from './server';
 import { median, r } from './stats';
 
 const ITEMS = Number(process.env.TRADECORE_BENCH_ITEMS ?? 1_000_000);
@@ -26,33 +26,11 @@ const AS_OF = '2026-11-22';
 const run = `${process.pid}${Date.now().toString(36)}`;
 const T = `aging-${run}`;
 
-async function server(): Promise<pg.Pool | undefined> {
-  const url = process.env.DATABASE_URL;
-  const pool = new pg.Pool(
-    url
-      ? { connectionString: url, max: 4, connectionTimeoutMillis: 5000 }
-      : {
-          host: '127.0.0.1',
-          port: 5432,
-          user: 'postgres',
-          database: 'test',
-          max: 4,
-          connectionTimeoutMillis: 3000,
-        },
-  );
-  try {
-    await pool.query('SELECT 1');
-    return pool;
-  } catch (e) {
-    await pool.end().catch(() => {});
-    console.log(
-      `aging benchmark NOT RUN: no PostgreSQL server answered (${String(e)}). Set DATABASE_URL or start the local server.`,
-    );
-    return undefined;
-  }
-}
-
-const pool = await server();
+const pool = await serverPool((e) =>
+  console.log(
+    `aging benchmark NOT RUN: no PostgreSQL server answered (${String(e)}). Set DATABASE_URL or start the local server.`,
+  ),
+);
 if (!pool) {
   console.log(JSON.stringify({ bench: 'aging', ms: null, rawSqlMs: null, ratio: null }));
   process.exit(0);

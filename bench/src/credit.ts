@@ -20,7 +20,7 @@ import {
   type SqlDriver,
 } from '@tradecore/adapters-postgres';
 import { createTradecore, FixedClock, SequentialIds, unwrap } from '@tradecore/core';
-import pg from 'pg';
+import { serverPool } from './server';
 import { median, quantile, r, timeRuns } from './stats';
 
 const ACCOUNTS = Number(process.env.TRADECORE_BENCH_ACCOUNTS ?? 10_000);
@@ -31,30 +31,7 @@ const ROUNDS = 3;
 const run = `${process.pid}${Date.now().toString(36)}`;
 const T = `credit-${run}`;
 
-async function server(): Promise<pg.Pool | undefined> {
-  const url = process.env.DATABASE_URL;
-  const pool = new pg.Pool(
-    url
-      ? { connectionString: url, max: 4 }
-      : {
-          host: '127.0.0.1',
-          port: 5432,
-          user: 'postgres',
-          database: 'test',
-          max: 4,
-          connectionTimeoutMillis: 3000,
-        },
-  );
-  try {
-    await pool.query('SELECT 1');
-    return pool;
-  } catch {
-    await pool.end().catch(() => {});
-    return undefined;
-  }
-}
-
-const pool = await server();
+const pool = await serverPool();
 const schema = `tc_bench_credit_${run}`;
 const driver: SqlDriver = pool ? fromPgPool(pool) : fromPGlite(new PGlite(), { closeDb: true });
 const where = pool ? 'postgres' : 'pglite';

@@ -24,9 +24,9 @@ import {
   type SqlDriver,
 } from '@tradecore/adapters-postgres';
 import type { StorePort } from '@tradecore/core';
-import pg from 'pg';
 import { type BigOrderFigures, benchBigOrder, benchHistory, countingDriver } from './growth';
 import { rawOrderWriter, rawStepsWriter, seedRaw } from './raw-sql';
+import { serverPool } from './server';
 import { LINES, sdkOrder, sdkQuickSale, seedSdk } from './slice';
 import { median, quantile, r, timeRuns } from './stats';
 
@@ -139,30 +139,6 @@ async function benchSqlPair(label: string, store: PostgresStore, driver: SqlDriv
   return { sdk, raw: rawF, ratio, quick, quickRatio, steps, stepRatio };
 }
 
-async function serverPool(): Promise<pg.Pool | undefined> {
-  const url = process.env.DATABASE_URL;
-  const pool = new pg.Pool(
-    url
-      ? { connectionString: url, max: 4, connectionTimeoutMillis: 3000 }
-      : {
-          host: '127.0.0.1',
-          port: 5432,
-          user: 'postgres',
-          database: 'test',
-          max: 4,
-          connectionTimeoutMillis: 3000,
-        },
-  );
-  try {
-    await pool.query('SELECT 1');
-    return pool;
-  } catch (e) {
-    await pool.end().catch(() => {});
-    console.log(`PostgreSQL server: not reachable (${String(e)}); its run is skipped`);
-    return undefined;
-  }
-}
-
 console.log(
   `o2c benchmark: ${ORDERS} orders × ${LINES} lines per adapter (+${WARMUP} warm-up), node ${process.version}`,
 );
@@ -182,7 +158,9 @@ await lite.close();
 let server: Awaited<ReturnType<typeof benchSqlPair>> | undefined;
 let bigOrder: BigOrderFigures | undefined;
 let history: Awaited<ReturnType<typeof benchHistory>> | undefined;
-const pool = await serverPool();
+const pool = await serverPool((e) =>
+  console.log(`PostgreSQL server: not reachable (${String(e)}); its run is skipped`),
+);
 if (pool) {
   const schema = `tc_bench_${run}`;
   const schemas = [schema, `${schema}_big`, `${schema}_empty`, `${schema}_hist`];

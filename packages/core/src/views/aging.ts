@@ -330,7 +330,7 @@ export function resolveHeadOffice(
 /**
  * Rolls aging rows up to head offices: the rows of a subsidiary count under its head office
  * (found with {@link resolveHeadOffice}), and the head office's row lists its `members` (the
- * accounts with open items that were added in, itself included if it has any). Rows of
+ * accounts whose open items it sums, itself included if it has any). Rows of
  * different currencies are never added together: a head office whose members hold items in
  * two currencies gets one row per currency. Ordered by head office id, then currency.
  *
