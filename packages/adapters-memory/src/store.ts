@@ -81,6 +81,8 @@ export async function createMemoryStore(options: MemoryStoreOptions = {}): Promi
 export class MemoryStore implements StorePort {
   /** Adapter name: `memory`. */
   readonly name = 'memory';
+  /** Only this process reads the outbox, so commands relay it by default even without subscribers. */
+  readonly sharedOutbox = false;
   private readonly mutex = new AsyncMutex();
   private readonly inside = new AsyncLocalStorage<boolean>();
   private closed = false;

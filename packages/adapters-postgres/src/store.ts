@@ -178,6 +178,8 @@ interface OutboxRow {
 export class PostgresStore implements StorePort {
   /** Adapter name: `postgres` on a server, `pglite` on PGlite. */
   readonly name: string;
+  /** Several processes may relay the outbox, so commands relay it only while they have subscribers. */
+  readonly sharedOutbox = true;
   /** The schema holding the adapter's tables. */
   readonly schema: string;
   private readonly relays = new AsyncMutex();

@@ -35,6 +35,40 @@ export interface CommandContext extends UnitOfWorkDeps {
   readonly maxAttempts: number;
   /** Called when a bus subscriber throws; the event still counts as delivered. */
   readonly onSubscriberError: (error: unknown, event: DomainEvent) => void;
+  /** When a command relays the outbox after it commits (see {@link RelayMode}). */
+  readonly relayMode: RelayMode;
+}
+
+/**
+ * When a command relays the outbox to the bus after it commits.
+ *
+ * The outbox is a queue with competing consumers: every entry is handed to exactly one relay,
+ * in whichever process runs it, and published on that process's bus only. So a process must not
+ * relay unless it subscribes, or it marks entries published that a subscribing process (a worker)
+ * was waiting for.
+ *
+ * - `when-subscribed` (the default on a store with a shared outbox, e.g. PostgreSQL): relay
+ *   after a command only if this instance's bus has at least one handler. A process without subscribers (a web node beside a worker) leaves every entry
+ *   in the outbox. Entries committed before the first subscription are delivered at the next
+ *   relay, so nothing is lost.
+ * - `always` (the default on a store only this process reads, i.e. the memory store): relay
+ *   after every command, delivering to whoever subscribes at that moment; with no subscriber
+ *   the entries are dropped, which keeps the outbox from growing.
+ * - `manual`: never relay after a command; call `relayOutbox()` yourself (a worker's loop).
+ */
+export type RelayMode = 'when-subscribed' | 'always' | 'manual';
+
+/** Whether the bus has at least one handler (of any type, or of `*`). */
+export function hasSubscribers(bus: TradecoreBus): boolean {
+  for (const handlers of bus.all.values())
+    if (handlers !== undefined && handlers.length > 0) return true;
+  return false;
+}
+
+function relayAfterCommand(ctx: CommandContext): boolean {
+  return (
+    ctx.relayMode === 'always' || (ctx.relayMode === 'when-subscribed' && hasSubscribers(ctx.bus))
+  );
 }
 
 class Rollback {
@@ -96,7 +130,7 @@ export function defineCommand<S extends z.ZodType, R extends Result<unknown, { c
           if (idemKey !== undefined) await tx.idempotency.complete(idemKey, encode(r.value));
           return r;
         });
-        await relay(ctx);
+        if (relayAfterCommand(ctx)) await relay(ctx);
         return result;
       } catch (e) {
         if (!(e instanceof Rollback)) throw e;

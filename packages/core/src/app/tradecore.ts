@@ -42,7 +42,7 @@ import type { ContractExecution } from '../views/contracts';
 import { type AmendmentListener, amendSalesOrder, orderRevisions } from './amend';
 import { invoiceOrders, issueCreditNote } from './billing';
 import { recordReceipt, refundReceipt, settle, writeOff } from './cash';
-import { type CommandContext, createBus, defineCommand, relay } from './command';
+import { type CommandContext, createBus, defineCommand, type RelayMode, relay } from './command';
 import {
   type ContractExecutionInput,
   contractExecutionInput,
@@ -119,6 +119,13 @@ export interface TradecoreOptions {
   readonly onSubscriberError?: (error: unknown, event: DomainEvent) => void;
   /** Use this bus instead of a new one. */
   readonly bus?: TradecoreBus;
+  /**
+   * When commands relay the outbox to the bus. Default: `when-subscribed` on a store whose
+   * outbox other processes may relay (PostgreSQL), so a process without subscribers never takes
+   * entries a worker waits for; `always` on a store only this process reads (memory, where
+   * `sharedOutbox` is `false`). See {@link RelayMode}.
+   */
+  readonly relay?: RelayMode;
   /** Exchange rates, for orders in another currency than their customer's credit account. */
   readonly rates?: RatePort;
   /** Pricing: cost port, unit-price rounding, book cache size (rates come from `rates`). */
@@ -174,6 +181,8 @@ export function createTradecore(options: TradecoreOptions) {
     bus: options.bus ?? createBus(),
     hooks: resolveHooks(options.hooks),
     maxAttempts: options.maxAttempts ?? 5,
+    relayMode:
+      options.relay ?? (options.store.sharedOutbox === false ? 'always' : 'when-subscribed'),
     onSubscriberError:
       options.onSubscriberError ??
       ((error, event) => console.error(`tradecore: a subscriber of ${event.type} threw`, error)),
@@ -551,7 +560,11 @@ export function createTradecore(options: TradecoreOptions) {
         partyId === undefined ? {} : { partyId },
         (tx): Promise<AccountBalance[]> => tx.ledger.balances(partyId),
       ),
-    /** Publishes any committed events still in the outbox (e.g. after a crash). */
+    /**
+     * Publishes every committed event still in the outbox on this instance's bus, whatever the
+     * relay mode: a worker's loop under `relay: 'manual'`, or a catch-up after a crash. Returns
+     * the number published.
+     */
     relayOutbox: () => relay(ctx),
   };
 }

@@ -540,6 +540,15 @@ export interface StorePort {
   /** A short adapter name for messages and benchmarks, e.g. `memory`, `pglite`, `postgres`. */
   readonly name: string;
   /**
+   * Whether other processes may relay this store's outbox (`true`, the default when absent: a
+   * database several processes share) or this process is its only reader (`false`: the memory
+   * store). Tradecore's default relay mode follows it: a shared outbox is relayed only by a
+   * process that subscribes, so a process without subscribers never takes entries another one
+   * waits for; an outbox only this process reads is relayed after every command, so it does not
+   * grow when nobody subscribes.
+   */
+  readonly sharedOutbox?: boolean;
+  /**
    * Runs `work` in one transaction for `tenantId`. If the database aborts the transaction to
    * break a deadlock or a serialization conflict, the adapter may run `work` again from the
    * start (nothing of the aborted attempt is kept), so `work` must act only through `tx`.

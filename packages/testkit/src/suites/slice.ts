@@ -3,7 +3,14 @@
  * confirmations against one credit limit and one stock level, idempotent commands, and bad
  * input that must leave the store unchanged.
  */
-import { Dec, invoiceResidual, type StorePort, unwrap } from '@tradecore/core';
+import {
+  Dec,
+  type DocumentTransitioned,
+  type DomainEvent,
+  invoiceResidual,
+  type StorePort,
+  unwrap,
+} from '@tradecore/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprint } from '../fingerprint';
 import { cents, GROSS_CENTS, seedSlice, tradecoreFor } from '../fixtures';
@@ -129,6 +136,65 @@ export function sliceSuite(h: StoreHarness): void {
       expect(invoiceResidual(after).toFixed()).toBe(cents(11300n - BigInt(applied) * 1000n));
       expect(invoiceResidual(after).isNegative()).toBe(false);
       expect(applied).toBeLessThanOrEqual(11);
+    });
+
+    it('relays only from an instance that subscribes, so a worker beside a web node gets every event', async () => {
+      const t = freshTenant('rly');
+      // Two instances over one store stand for two processes over one database.
+      const web = tradecoreFor(store, t, { relay: 'when-subscribed' });
+      const worker = tradecoreFor(store, t, { relay: 'manual' });
+      const seen: string[] = [];
+      const mine = (e: DomainEvent) => e.tenantId === t;
+      const describeEvent = (e: DomainEvent) =>
+        e.type === 'document.transitioned'
+          ? `${(e.payload as DocumentTransitioned).kind}:${(e.payload as DocumentTransitioned).to}`
+          : e.type;
+      worker.events.on('*', (_type, e) => {
+        if (mine(e as DomainEvent)) seen.push(describeEvent(e as DomainEvent));
+      });
+      await seedSlice(web, t, { limit: '1000.00', stock: { P1: 10, P2: 0 } });
+      const draft = (qty: string) =>
+        web.draftSalesOrder(t, {
+          customerId: 'SUB',
+          warehouseId: 'W',
+          priceListId: 'PL',
+          lines: [{ productId: 'P1', quantity: qty }],
+        });
+      const o = unwrap(await draft('2'));
+      unwrap(await web.confirmSalesOrder(t, { orderId: o.id }));
+      // Neither relayed: the web node has no subscriber, the worker relays only when asked.
+      expect(seen).toEqual([]);
+      expect(await worker.relayOutbox()).toBeGreaterThan(0);
+      expect(seen).toContain('sales-order:draft');
+      expect(seen).toContain('sales-order:confirmed');
+      expect(seen.filter((x) => x === 'masterdata.saved').length).toBeGreaterThanOrEqual(5);
+      const relayed = seen.length;
+
+      // Once the web node subscribes, its commands relay (and the worker sees those no more).
+      const webSeen: string[] = [];
+      const onWeb = (_type: unknown, e: unknown) => {
+        if (mine(e as DomainEvent)) webSeen.push(describeEvent(e as DomainEvent));
+      };
+      web.events.on('*', onWeb);
+      unwrap(await web.cancelSalesOrder(t, { orderId: o.id }));
+      expect(webSeen).toContain('sales-order:cancelled');
+      expect(seen).toHaveLength(relayed);
+      // Unsubscribed again (mitt keeps an empty handler list): it leaves entries alone again.
+      web.events.off('*', onWeb);
+      const o2 = unwrap(await draft('1'));
+      expect(webSeen).not.toContain('sales-order:draft');
+      await worker.relayOutbox();
+      expect(seen.slice(relayed)).toEqual(['sales-order:draft']);
+      expect(o2.number).not.toBe(o.number);
+
+      // The default follows the store: a shared outbox waits for a subscriber, a private one
+      // (the memory store) is relayed after every command and, with nobody listening, dropped.
+      const plain = tradecoreFor(store, t);
+      unwrap(await plain.cancelSalesOrder(t, { orderId: o2.id }));
+      await worker.relayOutbox();
+      expect(seen.slice(relayed + 1)).toEqual(
+        store.sharedOutbox === false ? [] : ['sales-order:cancelled'],
+      );
     });
 
     it('replays an idempotent command and rejects the same key with a different input', async () => {
