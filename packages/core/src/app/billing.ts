@@ -6,11 +6,16 @@
  */
 import type { z } from 'zod';
 import type { CustomerId, DeliveryId, InvoiceId, ReceiptId, SalesOrderId } from '../kernel/brand';
-import { type CurrencyMismatchError, type NotFoundError, TradecoreBug } from '../kernel/errors';
-import { err, ok } from '../kernel/result';
+import {
+  type CurrencyMismatchError,
+  type NotFoundError,
+  TradecoreBug,
+  type ValidationError,
+} from '../kernel/errors';
+import { err, ok, type Result } from '../kernel/result';
 import { allocate } from '../money/allocate';
 import { Dec } from '../money/decimal';
-import { Money } from '../money/money';
+import { Money, sameCurrency } from '../money/money';
 import { Quantity } from '../money/quantity';
 import {
   type CreditNote,
@@ -24,6 +29,7 @@ import {
   type SalesReturn,
 } from '../sales/documents';
 import type {
+  CreditExceedsAmountError,
   CreditExceedsInvoicedError,
   InvoiceExceedsBillableError,
   NothingToInvoiceError,
@@ -45,7 +51,6 @@ import {
   type BilledByPlanError,
   billableInstallment,
   invoiceInstallment as markInstallmentInvoiced,
-  type PlanAdjustmentUnsupportedError,
   SETTLEMENT_KIND,
   type SettlementPlan,
   spreadOverLines,
@@ -59,7 +64,7 @@ import {
   syncExposureUnchecked,
 } from './order-flow';
 import { loadOrder } from './orders';
-import type { invoiceInstallmentInput } from './quote-schemas';
+import { fieldInvalid, type invoiceInstallmentInput } from './quote-schemas';
 import type { creditNoteInput, invoiceInput } from './schemas';
 import { planOf } from './settlement';
 import type { UnitOfWork } from './unit-of-work';
@@ -512,9 +517,81 @@ export async function settleOpenItems(
 }
 
 /**
+ * The lines of a credit note by amount on an installment invoice: `amount` (by default what
+ * `ret` left to credit, else all that is left on the invoice) spread over the invoice's lines
+ * in proportion to their gross with cumulative rounding (see `spreadOverLines`: after the
+ * invoice's earlier amount credits, so crediting it all in parts credits each line exactly its
+ * net and VAT), quantities zero. Never more than the invoice's gross less its amount credits,
+ * nor, for a return, more than its `planCredit` less what was credited for it.
+ */
+function amountCreditLines(
+  invoice: Invoice,
+  ret: SalesReturn | undefined,
+  amount: Money | undefined,
+): Result<CreditNoteLine[], CreditExceedsAmountError | ValidationError | CurrencyMismatchError> {
+  const currency = invoice.currency;
+  const zero = Money.zero(currency);
+  const credited = invoice.amountCredited ?? zero;
+  const onInvoice = invoice.gross.subtract(credited);
+  let cap = onInvoice;
+  let basis: 'invoice' | 'return' = 'invoice';
+  if (ret !== undefined) {
+    if (!invoice.orderIds.includes(ret.orderId)) {
+      return err(
+        fieldInvalid(
+          'returnId',
+          'same_order',
+          `return ${ret.number} is not of the order invoice ${invoice.number} bills`,
+        ),
+      );
+    }
+    const forReturn = (ret.planCredit ?? zero).subtract(ret.planCredited ?? zero);
+    if (forReturn.lessThan(cap)) {
+      cap = forReturn;
+      basis = 'return';
+    }
+  }
+  if (amount !== undefined) {
+    const cur = sameCurrency(invoice.gross, amount, 'amount');
+    if (!cur.ok) return cur;
+  }
+  const requested = amount ?? cap;
+  if (!requested.isPositive() || requested.greaterThan(cap)) {
+    const field = amount !== undefined ? 'amount' : ret !== undefined ? 'returnId' : 'invoiceId';
+    return err({
+      code: 'CREDIT_EXCEEDS_AMOUNT',
+      message: `${field}: ${requested} exceeds the ${cap} that ${basis === 'return' ? `return ${ret?.number} left to credit on` : 'is left to credit on'} invoice ${invoice.number}`,
+      field,
+      basis,
+      requested,
+      creditable: cap,
+    });
+  }
+  const parts = spreadOverLines(requested, invoice.lines, credited);
+  const lines: CreditNoteLine[] = [];
+  for (const [k, part] of parts.entries()) {
+    if (part.gross.isZero() && part.tax.isZero()) continue;
+    const il = invoice.lines[k] as InvoiceLine;
+    lines.push({
+      invoiceLineNo: il.lineNo,
+      orderId: il.orderId,
+      orderLineNo: il.orderLineNo,
+      productId: il.productId,
+      quantity: Quantity.of(ZERO, il.quantity.unit),
+      net: part.net,
+      tax: part.tax,
+      gross: part.gross,
+    });
+  }
+  return ok(lines);
+}
+
+/**
  * Issues a credit note (红字发票) against an invoice — for a return (then by default for the
  * returned quantities) or given invoice line quantities — never more than a line billed less
- * what was credited. It reduces the invoice's open amount; what exceeds it (the invoice was
+ * what was credited. An installment invoice (settlement plan) is credited by `amount` instead
+ * (by default what the return left to credit, `planCredit`, or all that is left), spread over
+ * its lines like the installment was (`CREDIT_EXCEEDS_AMOUNT` beyond what may be credited). It reduces the invoice's open amount; what exceeds it (the invoice was
  * paid) becomes the customer's credit balance, to allocate or refund. Dr sales returns / Dr
  * output VAT / Cr receivable (and Cr advances for the balance).
  */
@@ -522,27 +599,43 @@ export async function issueCreditNote(uow: UnitOfWork, input: z.output<typeof cr
   const i = await uow.require<Invoice>(SALES_KINDS.invoice, input.invoiceId, 'invoiceId');
   if (!i.ok) return i;
   const invoice = i.value;
-  if (invoice.installment !== undefined) {
-    return err<PlanAdjustmentUnsupportedError>({
-      code: 'SETTLEMENT_PLAN_ADJUSTMENT',
-      message: `invoiceId: invoice ${invoice.number} bills settlement-plan installment ${invoice.installment.milestone}; credit notes on installment invoices are not supported`,
-      field: 'invoiceId',
-      operation: 'credit-note',
-      orderId: invoice.orderIds[0] ?? '',
-    });
-  }
   let ret: SalesReturn | undefined;
   if (input.returnId !== undefined) {
     const r = await uow.require<SalesReturn>(SALES_KINDS.salesReturn, input.returnId, 'returnId');
     if (!r.ok) return r;
     ret = r.value;
   }
+  const byAmount = invoice.installment !== undefined;
+  const creditedNow = new Map<number, Dec>();
+  const lines: CreditNoteLine[] = [];
+  if (byAmount) {
+    if (input.lines !== undefined) {
+      return err(
+        fieldInvalid(
+          'lines',
+          'by_amount',
+          `invoice ${invoice.number} bills installment ${invoice.installment?.milestone} (money, not quantities): credit it by amount`,
+        ),
+      );
+    }
+    const parts = amountCreditLines(invoice, ret, input.amount);
+    if (!parts.ok) return parts;
+    lines.push(...parts.value);
+  } else if (input.amount !== undefined) {
+    return err(
+      fieldInvalid(
+        'amount',
+        'installment_only',
+        `invoice ${invoice.number} bills quantities: credit it by lines (or a return), not by amount`,
+      ),
+    );
+  }
   // Requested (invoice line, quantity) pairs.
   const asks: { invoiceLineNo: number; qty: Dec; field: string }[] = [];
   if (input.lines) {
     for (const [k, l] of input.lines.entries())
       asks.push({ invoiceLineNo: l.invoiceLineNo, qty: l.quantity, field: `lines.${k}.quantity` });
-  } else if (ret) {
+  } else if (ret && !byAmount) {
     for (const rl of ret.lines) {
       let left = rl.quantity.value;
       for (const il of invoice.lines) {
@@ -555,16 +648,14 @@ export async function issueCreditNote(uow: UnitOfWork, input: z.output<typeof cr
         left = left.minus(take);
       }
     }
-  } else {
+  } else if (!byAmount) {
     for (const il of invoice.lines) {
       const open = il.quantity.value.minus(il.credited);
       if (open.greaterThan(0))
         asks.push({ invoiceLineNo: il.lineNo, qty: open, field: 'invoiceId' });
     }
   }
-  const creditedNow = new Map<number, Dec>();
-  const lines: CreditNoteLine[] = [];
-  for (const a of asks) {
+  for (const a of byAmount ? [] : asks) {
     const il = invoice.lines.find((l) => l.lineNo === a.invoiceLineNo);
     if (!il) {
       return err<NotFoundError>({
@@ -694,6 +785,9 @@ export async function issueCreditNote(uow: UnitOfWork, input: z.output<typeof cr
   const afterInvoice: Invoice = {
     ...invoice,
     credited: invoice.credited.add(toInvoice),
+    ...(byAmount
+      ? { amountCredited: (invoice.amountCredited ?? Money.zero(currency)).add(gross) }
+      : {}),
     lines: invoice.lines.map((l) => {
       const q = creditedNow.get(l.lineNo);
       return q === undefined ? l : { ...l, credited: l.credited.plus(q) };
@@ -733,6 +827,7 @@ export async function issueCreditNote(uow: UnitOfWork, input: z.output<typeof cr
     const savedR = await uow.save(SALES_KINDS.salesReturn, {
       ...ret,
       creditNoteIds: [...ret.creditNoteIds, id],
+      ...(byAmount ? { planCredited: (ret.planCredited ?? Money.zero(currency)).add(gross) } : {}),
     });
     if (!savedR.ok) return savedR;
   }

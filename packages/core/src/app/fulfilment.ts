@@ -27,8 +27,8 @@ import type {
   ReturnExceedsDeliveredError,
   ShipToMismatchError,
 } from '../sales/errors';
-import { lineLedger, orderBuckets, toStockUnits } from '../sales/ledger';
-import type { PlanAdjustmentUnsupportedError } from '../sales/settlement';
+import { lineLedger, orderBuckets, shareOf, toStockUnits } from '../sales/ledger';
+import { cutPlanForReturn, SETTLEMENT_KIND } from '../sales/settlement';
 import {
   loadSalesPolicy,
   notAllowedIn,
@@ -41,7 +41,7 @@ import { loadOrder } from './orders';
 import { pricingDate } from './pricing-context';
 import type { PricingRuntime } from './pricing-runtime';
 import type { deliverInput, returnGoodsInput } from './schemas';
-import { onOrderFlow } from './settlement';
+import { onOrderFlow, planOf } from './settlement';
 import type { UnitOfWork } from './unit-of-work';
 
 const ZERO = new Dec(0);
@@ -246,6 +246,12 @@ export async function deliverSalesOrder(
  * Takes goods of a delivery back (a return delivery): with a reason and who is responsible,
  * into the delivery line's warehouse or another, at the cost they left at (Dr inventory / Cr
  * COGS). The order lines' `returned` grows; a credit note bills the return off.
+ *
+ * On an order billed by a settlement plan, the returned goods' gross value is taken off the
+ * installments not billed yet (open ones, then due ones; see `cutPlanForReturn`) and added to
+ * the order's `planReduction`; the part installment invoices already billed is recorded on the
+ * return as `planCredit`, to credit by amount on those invoices (`issueCreditNote` with the
+ * return's id).
  */
 export async function returnGoods(uow: UnitOfWork, input: z.output<typeof returnGoodsInput>) {
   const d = await uow.require<Delivery>(SALES_KINDS.delivery, input.deliveryId, 'deliveryId');
@@ -254,15 +260,6 @@ export async function returnGoods(uow: UnitOfWork, input: z.output<typeof return
   const o = await loadOrder(uow, delivery.orderId, 'deliveryId');
   if (!o.ok) return o;
   const order = o.value;
-  if (order.settlementPlan === true) {
-    return err<PlanAdjustmentUnsupportedError>({
-      code: 'SETTLEMENT_PLAN_ADJUSTMENT',
-      message: `deliveryId: order ${order.number} is billed by its settlement plan; returns on plan orders are not supported (amend the order before delivery instead)`,
-      field: 'deliveryId',
-      operation: 'return',
-      orderId: order.id,
-    });
-  }
   if (input.warehouseId !== undefined) {
     const w = await uow.require<Warehouse>(
       MASTERDATA_KINDS.warehouse,
@@ -317,13 +314,34 @@ export async function returnGoods(uow: UnitOfWork, input: z.output<typeof return
       l.orderLineNo,
       (perOrderLine.get(l.orderLineNo) ?? ZERO).plus(l.quantity.value),
     );
-  const after: SalesOrder = {
+  let after: SalesOrder = {
     ...order,
     lines: order.lines.map((l) => {
       const q = perOrderLine.get(l.lineNo);
       return q === undefined ? l : { ...l, returned: l.returned.plus(q) };
     }),
   };
+  // An order billed by a settlement plan: the returned goods' gross value comes off the
+  // installments not billed yet; what they had billed already is left to credit by amount.
+  let planCredit: Money | undefined;
+  const plan = await planOf(uow, order);
+  if (plan !== undefined) {
+    let value = Money.zero(order.currency);
+    for (const l of order.lines) {
+      const q = perOrderLine.get(l.lineNo);
+      if (q !== undefined) value = value.add(shareOf(l.gross, l.quantity.value, l.returned, q));
+    }
+    const cut = cutPlanForReturn(plan, value, uow.now);
+    if (cut.plan !== plan) {
+      const savedP = await uow.save(SETTLEMENT_KIND, cut.plan);
+      if (!savedP.ok) return savedP;
+    }
+    after = {
+      ...after,
+      planReduction: (order.planReduction ?? Money.zero(order.currency)).add(cut.reduced),
+    };
+    planCredit = cut.toCredit;
+  }
   const savedD = await uow.save(SALES_KINDS.delivery, {
     ...delivery,
     lines: delivery.lines.map((l) => {
@@ -371,6 +389,7 @@ export async function returnGoods(uow: UnitOfWork, input: z.output<typeof return
     lines,
     totalCost,
     creditNoteIds: [],
+    ...(planCredit === undefined ? {} : { planCredit, planCredited: Money.zero(order.currency) }),
     postedAt: uow.now,
   };
   const created = await uow.create(SALES_KINDS.salesReturn, ret);

@@ -375,17 +375,29 @@ export const returnGoodsInput = z.object({
   warehouseId: idSchema.optional(),
 });
 
-/** Input of `issueCreditNote`: given invoice lines, or a return's quantities, or the whole invoice. */
-export const creditNoteInput = z.object({
-  invoiceId: idSchema,
-  returnId: idSchema.optional(),
-  lines: z
-    .array(z.object({ invoiceLineNo: z.number().int().positive(), quantity: lineQty }))
-    .min(1)
-    .max(5000)
-    .optional(),
-  reason: reasonSchema,
-});
+/**
+ * Input of `issueCreditNote`: given invoice lines, or a return's quantities, or the whole
+ * invoice; on an installment invoice (which bills money, not quantities) an `amount` instead of
+ * lines — by default what the return left to credit, or all that is left on the invoice.
+ */
+export const creditNoteInput = z
+  .object({
+    invoiceId: idSchema,
+    returnId: idSchema.optional(),
+    lines: z
+      .array(z.object({ invoiceLineNo: z.number().int().positive(), quantity: lineQty }))
+      .min(1)
+      .max(5000)
+      .optional(),
+    /** Gross to credit (installment invoices only). */
+    amount: moneySchema({ sign: 'positive' }).optional(),
+    reason: reasonSchema,
+  })
+  .refine((v) => v.lines === undefined || v.amount === undefined, {
+    message: 'give either lines or amount, not both',
+    path: ['amount'],
+    params: { rule: 'exclusive' },
+  });
 
 /** Input of `settle`: receipts against invoices, many to many, with an optional small difference. */
 export const settleInput = z.object({

@@ -8,9 +8,10 @@
  */
 import type { z } from 'zod';
 import { err, ok } from '../kernel/result';
-import type { Money } from '../money/money';
+import { Money } from '../money/money';
 import { dateOfInstant } from '../sales/dates';
 import { SALES_KINDS, type SalesOrder } from '../sales/documents';
+import { orderLineValue } from '../sales/ledger';
 import {
   achieveByFlow,
   achieveInstallment,
@@ -38,7 +39,7 @@ async function loadPlan(uow: UnitOfWork, planId: string) {
 
 /**
  * Generates the settlement plan of a sales order from contract rules: total = the order's
- * gross, one open installment per milestone, amounts allocated by share (Σ = total exactly).
+ * gross (less the value of goods already returned, kept as its `planReduction`), one open installment per milestone, amounts allocated by share (Σ = total exactly).
  * The plan's id is the order's id, so an order has at most one plan (`DUPLICATE` otherwise).
  * Milestones the flow has already reached are achieved at once (a plan made for a confirmed
  * order has its `signing` installment due today). An order already invoiced by quantities gets
@@ -67,6 +68,11 @@ export async function createSettlementPlan(
       orderId: order.id,
     });
   }
+  // Goods already returned are not billed: the plan covers the gross less their value.
+  const returned = Money.sum(
+    order.lines.map((l) => orderLineValue(l, l.returned)),
+    order.currency,
+  );
   const plan = generateSettlementPlan(
     {
       id: order.id,
@@ -76,13 +82,17 @@ export async function createSettlementPlan(
       customerId: order.billToId,
       at: uow.now,
     },
-    order.gross,
+    order.gross.subtract(returned),
     input.rules,
   );
   if (!plan.ok) return plan;
-  // The order is saved (unchanged) with the version read: a concurrent invoice by quantities,
-  // which saves it too, then conflicts and is retried against the plan — never both.
-  const touched = await uow.save(SALES_KINDS.order, { ...order, settlementPlan: true });
+  // The order is saved with the version read: a concurrent invoice by quantities, which saves
+  // it too, then conflicts and is retried against the plan — never both.
+  const touched = await uow.save(SALES_KINDS.order, {
+    ...order,
+    settlementPlan: true,
+    ...(returned.isZero() ? {} : { planReduction: returned }),
+  });
   if (!touched.ok) return touched;
   const reached = achieveByFlow(plan.value, flowFacts(order), dateOfInstant(uow.now), uow.now);
   const created = await uow.create(SETTLEMENT_KIND, reached.plan);
@@ -177,7 +187,8 @@ export async function achieveMilestone(
 }
 
 /**
- * Keeps an order's settlement plan (if it has one) equal to its amended gross: achieved and
+ * Keeps an order's settlement plan (if it has one) equal to its amended gross less the returned
+ * goods taken off the plan (`planTotalOf`, passed as `newGross`): achieved and
  * invoiced installments stay as they are, the open ones absorb the difference in proportion
  * (see `rescalePlan`). Call it from an amendment use case, in the same unit of work. Returns
  * the saved plan, or `null` when the order has none (known without a read when the order's

@@ -35,6 +35,7 @@ import {
   type OrderStatus,
   orderProgress,
   orderStatus,
+  planTotalOf,
   toCredit,
 } from '../sales/ledger';
 import { idSchema, parseInput } from '../validation';
@@ -194,7 +195,7 @@ export function createTradecore(options: TradecoreOptions) {
    * any milestone the amended order reached falls due (e.g. cut down to what was delivered).
    */
   const amendmentListeners: AmendmentListener[] = [
-    (uow, order) => onOrderAmended(uow, order.id, order.gross, order.settlementPlan),
+    (uow, order) => onOrderAmended(uow, order.id, planTotalOf(order), order.settlementPlan),
     (uow, order) => onOrderFlow(uow, order),
   ];
   const store = options.store;

@@ -169,6 +169,12 @@ export interface SalesOrder {
    * looked up. Lets the flow skip the plan lookup for the many orders that have none.
    */
   readonly settlementPlan?: boolean;
+  /**
+   * Σ gross value of returned goods taken off this order's settlement plan (see
+   * `cutPlanForReturn`): the plan's total is the order's gross less this. Absent when nothing
+   * was taken.
+   */
+  readonly planReduction?: Money;
   /** Paid: this order's share of what was settled on its invoices. */
   readonly paid: Money;
   /** The credit account the exposure sits on and the fixed rate to its currency (set at confirmation). */
@@ -323,6 +329,11 @@ export interface Invoice {
   readonly gross: Money;
   /** Σ credit notes against it. */
   readonly credited: Money;
+  /**
+   * Σ gross of the credit notes by amount against it (installment invoices, which bill money
+   * rather than quantities); what may still be credited is `gross` less this. Absent when none.
+   */
+  readonly amountCredited?: Money;
   /** Settled by receipts and written-off differences. */
   readonly settled: Money;
   /** How the receivable sits on the credit account. */
@@ -438,6 +449,14 @@ export interface SalesReturn {
   readonly totalCost: Money;
   /** Credit notes issued for it. */
   readonly creditNoteIds: readonly string[];
+  /**
+   * On an order billed by a settlement plan: the gross value of the returned goods that
+   * installment invoices had already billed (the rest was taken off the plan), to credit by
+   * amount on those invoices. Absent for other orders.
+   */
+  readonly planCredit?: Money;
+  /** Σ gross of the amount credit notes issued for `planCredit` so far. */
+  readonly planCredited?: Money;
   /** When. */
   readonly postedAt: string;
 }

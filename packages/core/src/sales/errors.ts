@@ -88,6 +88,20 @@ export interface CreditExceedsInvoicedError {
   readonly creditable: Quantity;
 }
 
+/**
+ * Crediting by amount more than may be credited: on an installment invoice, its gross less the
+ * credit notes by amount against it (`basis: 'invoice'`); for a return on a plan order, the
+ * return's `planCredit` less what was credited for it (`basis: 'return'`).
+ */
+export interface CreditExceedsAmountError {
+  readonly code: 'CREDIT_EXCEEDS_AMOUNT';
+  readonly message: string;
+  readonly field: string;
+  readonly basis: 'invoice' | 'return';
+  readonly requested: Money;
+  readonly creditable: Money;
+}
+
 /** A settlement whose receipts plus difference do not add up to what it applies to invoices. */
 export interface SettlementUnbalancedError {
   readonly code: 'SETTLEMENT_UNBALANCED';

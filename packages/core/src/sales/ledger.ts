@@ -281,6 +281,23 @@ function progress(done: Dec, whole: Dec): Progress {
   return done.greaterThanOrEqualTo(whole) ? 'full' : 'partial';
 }
 
+/**
+ * What an order's settlement plan must add up to: its gross less the returned goods taken off
+ * the plan (`planReduction`). Amendments rescale the plan to it.
+ */
+export function planTotalOf(order: SalesOrder): Money {
+  return order.planReduction === undefined
+    ? order.gross
+    : order.gross.subtract(order.planReduction);
+}
+
+/** Billing of a plan order some of whose goods came back: installments billed against the plan's total. */
+function planBilling(order: SalesOrder): Progress {
+  const target = planTotalOf(order);
+  if (!target.isPositive()) return 'full';
+  return progress(order.installmentsBilled?.amount ?? ZERO, target.amount);
+}
+
 /** The progress of an order. */
 export function orderProgress(order: SalesOrder): OrderProgress {
   let ordered = ZERO;
@@ -296,13 +313,15 @@ export function orderProgress(order: SalesOrder): OrderProgress {
   }
   const delivery = progress(shipped, ordered);
   const byPlan = order.installmentsBilled;
-  const billing: Progress = byPlan?.isPositive()
-    ? progress(byPlan.amount, order.gross.amount)
-    : kept.isZero()
-      ? billed.greaterThan(0) || delivery === 'full'
-        ? 'full'
-        : 'none'
-      : progress(billed, kept);
+  const billing: Progress = order.planReduction?.isPositive()
+    ? planBilling(order)
+    : byPlan?.isPositive()
+      ? progress(byPlan.amount, order.gross.amount)
+      : kept.isZero()
+        ? billed.greaterThan(0) || delivery === 'full'
+          ? 'full'
+          : 'none'
+        : progress(billed, kept);
   const netBilled = order.billedGross.subtract(order.creditedGross);
   const payment: Progress = netBilled.isPositive()
     ? progress(order.paid.amount, netBilled.amount)

@@ -13,10 +13,13 @@
  *   are and spreading the new remainder over the open ones in proportion;
  * - {@link achieveByFlow} achieves the milestones the order-to-cash flow reached (`signing` when
  *   the order is confirmed, `delivery` when it is fully delivered), idempotently;
+ * - {@link cutPlanForReturn} takes returned goods off the installments not yet billed and
+ *   says what is left to credit on installment invoices;
  * - {@link spreadOverLines} spreads an installment's amount over the order's lines for its
  *   invoice, so that the invoice lines add up to the installment exactly.
  *
- * An achieved (`due`) or `invoiced` installment never changes again.
+ * An `invoiced` installment never changes again; an achieved (`due`) one changes only when a
+ * return lowers it (see {@link cutPlanForReturn}).
  *
  * @module
  */
@@ -270,25 +273,6 @@ export interface BilledByPlanError {
   readonly orderId: string;
 }
 
-/**
- * A return or credit note on an order billed by its settlement plan. Installment invoices bill
- * money, not quantities, so there is nothing to credit by quantity and a return could not free
- * the exposure the installments hold; both are refused until an amount-based credit path for
- * plan orders exists.
- */
-export interface PlanAdjustmentUnsupportedError {
-  /** Stable code. */
-  readonly code: 'SETTLEMENT_PLAN_ADJUSTMENT';
-  /** What happened. */
-  readonly message: string;
-  /** The input field naming the document. */
-  readonly field: string;
-  /** The operation refused. */
-  readonly operation: 'return' | 'credit-note';
-  /** The order. */
-  readonly orderId: string;
-}
-
 /** A settlement plan for an order that was already invoiced by quantities. */
 export interface SettlementOrderInvoicedError {
   /** Stable code. */
@@ -312,8 +296,7 @@ export type SettlementError =
   | InstallmentNotDueError
   | InstallmentAlreadyInvoicedError
   | InstallmentExceedsDeliveredError
-  | BilledByPlanError
-  | PlanAdjustmentUnsupportedError;
+  | BilledByPlanError;
 
 /** One problem in a rule set, with its path inside the rules (`[1, 'share']`). */
 export interface RuleIssue {
@@ -767,6 +750,80 @@ export function rescalePlan(
     installments[i] = { ...(plan.installments[i] as Installment), amount: parts[k] as Money };
   });
   return ok({ ...plan, total: newTotal, installments, updatedAt: at });
+}
+
+/** What a return took off a settlement plan. */
+export interface PlanReturnCut {
+  /** The plan after the cut (the same object when nothing changed). */
+  readonly plan: SettlementPlan;
+  /** Taken off installments not yet billed (open, then due); the plan's total fell by this. */
+  readonly reduced: Money;
+  /**
+   * The rest of the returned value: already billed by installment invoices, so it must be
+   * credited on them (an amount credit note with the return's id).
+   */
+  readonly toCredit: Money;
+}
+
+/**
+ * Takes the gross value of returned goods off a plan, so returned goods are never billed:
+ * first off the open installments, spread in proportion to their amounts (`allocate`, so the
+ * open ones keep their proportions), then off due installments not yet invoiced, the latest
+ * milestone first. What is left was already billed and is returned as `toCredit`. Invoiced
+ * installments never change; no installment grows; `reduced + toCredit = value`; the new total
+ * is the old one less `reduced`, and Σ installments stays equal to it.
+ *
+ * A due installment is the one exception to "achieved installments never change": a return
+ * may lower it (never raise it) until it is invoiced, because billing returned goods only to
+ * credit them again would move exposure for nothing.
+ */
+export function cutPlanForReturn(plan: SettlementPlan, value: Money, at: string): PlanReturnCut {
+  const currency = plan.total.currency;
+  const zero = Money.zero(currency);
+  if (value.currency.code !== currency.code) {
+    throw new TradecoreBug(
+      'PLAN_CURRENCY',
+      `a return in ${value.currency.code} cannot cut plan ${plan.id} in ${currency.code}`,
+    );
+  }
+  if (!value.isPositive()) return { plan, reduced: zero, toCredit: zero };
+  const amounts = plan.installments.map((i) => i.amount);
+  const open = plan.installments.flatMap((inst, i) =>
+    inst.status === 'open' && inst.amount.isPositive() ? [i] : [],
+  );
+  const openSum = Money.sum(
+    open.map((i) => amounts[i] as Money),
+    currency,
+  );
+  let left = value;
+  if (open.length > 0) {
+    const take = Money.min(left, openSum);
+    const parts = allocate(
+      openSum.subtract(take),
+      open.map((i) => (amounts[i] as Money).amount),
+    );
+    open.forEach((i, k) => {
+      amounts[i] = parts[k] as Money;
+    });
+    left = left.subtract(take);
+  }
+  for (let i = plan.installments.length - 1; i >= 0 && left.isPositive(); i--) {
+    if ((plan.installments[i] as Installment).status !== 'due') continue;
+    const a = amounts[i] as Money;
+    const take = Money.min(left, a);
+    amounts[i] = a.subtract(take);
+    left = left.subtract(take);
+  }
+  const reduced = value.subtract(left);
+  if (reduced.isZero()) return { plan, reduced, toCredit: left };
+  const installments = plan.installments.map((inst, i) =>
+    (amounts[i] as Money).equals(inst.amount) ? inst : { ...inst, amount: amounts[i] as Money },
+  );
+  return {
+    plan: { ...plan, total: plan.total.subtract(reduced), installments, updatedAt: at },
+    reduced,
+    toCredit: left,
+  };
 }
 
 /** What the order-to-cash flow has reached on an order, as the flow triggers see it. */

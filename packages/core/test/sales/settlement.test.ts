@@ -12,6 +12,7 @@ import { Money } from '../../src/money/money';
 import {
   achieveInstallment,
   adjustInstallments,
+  cutPlanForReturn,
   generateSettlementPlan,
   type Installment,
   installmentBounds,
@@ -222,6 +223,42 @@ describe('settlement plans — worked examples', () => {
 
 // ---- properties ----
 
+describe('settlement plans — returns', () => {
+  it('takes a return off open installments in proportion, then due ones latest first; the billed rest is to credit', () => {
+    // 1000.00: signing 300.00 invoiced, delivery 600.00 due, acceptance 100.00 open.
+    let p = plan(cny('1000.00'));
+    p = ok(achieveInstallment(p, 'signing', '2026-11-01', AT)).plan;
+    p = ok(invoiceInstallment(p, 'signing', 'INV-1', AT)).plan;
+    p = ok(achieveInstallment(p, 'delivery', '2026-11-20', AT)).plan;
+    const a = cutPlanForReturn(p, cny('150.00'), AT);
+    expect(amounts(a.plan)).toEqual(['300.00', '550.00', '0.00']);
+    expect([a.plan.total.toFixed(), a.reduced.toFixed(), a.toCredit.toFixed()]).toEqual([
+      '850.00',
+      '150.00',
+      '0.00',
+    ]);
+    expect(a.plan.installments.map((i) => i.status)).toEqual(['invoiced', 'due', 'open']);
+    // More than is left unbilled: the rest was billed and must be credited.
+    const b = cutPlanForReturn(a.plan, cny('600.00'), AT);
+    expect(amounts(b.plan)).toEqual(['300.00', '0.00', '0.00']);
+    expect([b.plan.total.toFixed(), b.reduced.toFixed(), b.toCredit.toFixed()]).toEqual([
+      '300.00',
+      '550.00',
+      '50.00',
+    ]);
+    // Nothing unbilled at all: the plan is untouched (the same object).
+    const c = cutPlanForReturn(b.plan, cny('10.00'), AT);
+    expect(c.plan).toBe(b.plan);
+    expect(c.toCredit.toFixed()).toBe('10.00');
+  });
+
+  it('keeps open installments in proportion when cutting them', () => {
+    const p = plan(cny('100.00'), [rule('a', '0.5'), rule('b', '0.3'), rule('c', '0.2')]);
+    const cut = cutPlanForReturn(p, cny('10.00'), AT);
+    expect(amounts(cut.plan)).toEqual(['45.00', '27.00', '18.00']);
+  });
+});
+
 const MILLION = 1_000_000;
 
 /** Rules with shares in millionths summing to exactly 1, and bounds around each share. */
@@ -390,6 +427,51 @@ describe('settlement plans — laws', () => {
             if (!rescaled) {
               for (const inst of p.installments) expect(withinBounds(inst, p.total)).toBe(true);
             }
+          }
+        },
+      ),
+      runs,
+    );
+  });
+
+  it('return: reduced + toCredit = value, Σ = total, nothing grows, invoiced never changes, credit only when nothing unbilled is left', () => {
+    fc.assert(
+      fc.property(
+        currencyArb,
+        unitsArb,
+        rulesArb,
+        fc.array(fc.constantFrom('open', 'due', 'invoiced'), { minLength: 6, maxLength: 6 }),
+        fc.array(unitsArb, { minLength: 1, maxLength: 4 }),
+        (code, units, rules, statuses, returns) => {
+          let p = plan(moneyOf(units, code), rules);
+          p.installments.forEach((inst, i) => {
+            const to = statuses[i] as string;
+            if (to === 'open') return;
+            p = ok(achieveInstallment(p, inst.milestone, '2026-11-20', AT)).plan;
+            if (to === 'invoiced') p = ok(invoiceInstallment(p, inst.milestone, `I${i}`, AT)).plan;
+          });
+          for (const r of returns) {
+            const value = moneyOf(r % (units + 1n), code);
+            const before = p;
+            const json = JSON.stringify(before);
+            const cut = cutPlanForReturn(p, value, AT);
+            expect(JSON.stringify(before)).toBe(json);
+            expect(cut.reduced.add(cut.toCredit).equals(value)).toBe(true);
+            expect(cut.toCredit.isNegative() || cut.reduced.isNegative()).toBe(false);
+            expect(cut.plan.total.equals(before.total.subtract(cut.reduced))).toBe(true);
+            expect(installmentsTotal(cut.plan).equals(cut.plan.total)).toBe(true);
+            cut.plan.installments.forEach((inst, i) => {
+              const was = before.installments[i] as Installment;
+              expect(inst.status).toBe(was.status);
+              expect(inst.amount.greaterThan(was.amount)).toBe(false);
+              expect(inst.amount.isNegative()).toBe(false);
+              if (was.status === 'invoiced') expect(inst).toEqual(was);
+            });
+            const unbilled = cut.plan.installments.filter((i) => i.status !== 'invoiced');
+            if (cut.toCredit.isPositive()) {
+              for (const i of unbilled) expect(i.amount.isZero()).toBe(true);
+            }
+            p = cut.plan;
           }
         },
       ),

@@ -8,8 +8,10 @@
  * quantities, or by an installment up to the delivered value.
  */
 import {
+  Dec,
   type DomainEvent,
   type Invoice,
+  invoiceStatus,
   type SettlementPlan,
   type StorePort,
   type TenantId,
@@ -472,8 +474,9 @@ export function settlementSuite(h: StoreHarness): void {
       expect(await snapshot(t)).toBe(fp);
     });
 
-    it('refuses returns and credit notes on a plan order with a typed error, storing nothing', async () => {
-      const { t, tc } = await setup('stl-adjust');
+    it('takes returned goods off the installments not billed yet and credits the billed rest by amount', async () => {
+      const { t, tc } = await setup('stl-return');
+      // 10 × P1 = 113.00: signing 33.90, delivery 67.80, acceptance 11.30.
       const o = unwrap(
         await tc.draftSalesOrder(t, {
           customerId: 'HQ',
@@ -484,25 +487,230 @@ export function settlementSuite(h: StoreHarness): void {
       );
       unwrap(await tc.createSettlementPlan(t, { orderId: o.id, rules: RULES }));
       unwrap(await tc.confirmSalesOrder(t, { orderId: o.id }));
+      const inv1 = unwrap(await tc.invoiceInstallment(t, { planId: o.id, milestone: 'signing' }));
       const d = unwrap(await tc.deliverSalesOrder(t, { orderId: o.id }));
-      const inv = unwrap(await tc.invoiceInstallment(t, { planId: o.id, milestone: 'signing' }));
+      const credit = async () => {
+        const s = unwrap(await tc.creditStatus(t, 'HQ'))!;
+        return [s.buckets.orders, s.buckets.uninvoiced, s.buckets.receivables].map((m) =>
+          m.toFixed(),
+        );
+      };
+      const balanced = async () => {
+        const tb = unwrap(await tc.trialBalance(t));
+        const dr = tb.reduce((a, b) => a.plus(b.debit), new Dec(0));
+        const cr = tb.reduce((a, b) => a.plus(b.credit), new Dec(0));
+        expect(dr.toFixed(2)).toBe(cr.toFixed(2));
+        const ar = unwrap(await tc.trialBalance(t, 'HQ')).find((b) => b.account === '1122');
+        return ar ? ar.debit.minus(ar.credit).toFixed(2) : '0.00';
+      };
+      expect(await credit()).toEqual(['0.00', '79.10', '33.90']);
+      const onHand = async () => unwrap(await tc.stockLevel(t, 'P1', 'W'))!.onHand.value.toFixed();
+      const stock0 = await onHand();
+
+      // 2 back (22.60): the open acceptance (11.30) goes, then 11.30 off the due delivery.
+      const r1 = unwrap(
+        await tc.returnGoods(t, {
+          deliveryId: d.id,
+          lines: [{ deliveryLineNo: 1, quantity: '2' }],
+          reason: 'damaged',
+          responsibility: 'carrier',
+        }),
+      );
+      expect(r1.planCredit?.toFixed()).toBe('0.00');
+      expect(states(unwrap(await tc.getSettlementPlan(t, o.id)))).toEqual([
+        'signing 33.90 invoiced',
+        'delivery 56.50 due',
+        'acceptance 0.00 open',
+      ]);
+      expect(unwrap(await tc.getSettlementPlan(t, o.id))?.total.toFixed()).toBe('90.40');
+      let order = unwrap(await tc.getSalesOrder(t, o.id))!;
+      expect(order.planReduction?.toFixed()).toBe('22.60');
+      expect(Number(await onHand()) - Number(stock0)).toBe(2);
+      // 8 kept (90.40), 33.90 billed: 56.50 left to bill — what the plan still holds.
+      expect(await credit()).toEqual(['0.00', '56.50', '33.90']);
+
+      const inv2 = unwrap(await tc.invoiceInstallment(t, { planId: o.id, milestone: 'delivery' }));
+      expect(inv2.gross.toFixed()).toBe('56.50');
+      expect(await credit()).toEqual(['0.00', '0.00', '90.40']);
+      order = unwrap(await tc.getSalesOrder(t, o.id))!;
+      expect([order.progress.billing, order.status]).toEqual(['full', 'to_collect']);
+
+      // 3 more back (33.90): nothing is left unbilled, so all of it is to credit.
+      const planBefore = unwrap(await tc.getSettlementPlan(t, o.id));
+      const r2 = unwrap(
+        await tc.returnGoods(t, {
+          deliveryId: d.id,
+          lines: [{ deliveryLineNo: 1, quantity: '3' }],
+          reason: 'wrong size',
+          responsibility: 'customer',
+        }),
+      );
+      expect(r2.planCredit?.toFixed()).toBe('33.90');
+      expect(unwrap(await tc.getSettlementPlan(t, o.id))).toEqual(planBefore);
+      expect(await credit()).toEqual(['0.00', '0.00', '90.40']);
+
+      // Quantities cannot credit an installment invoice; neither can more than the return left.
       const fp = await snapshot(t);
-      const ret = await tc.returnGoods(t, {
-        deliveryId: d.id,
-        lines: [{ deliveryLineNo: 1, quantity: '1' }],
-        reason: 'damaged',
-        responsibility: 'carrier',
+      const byLines = await tc.issueCreditNote(t, {
+        invoiceId: inv2.id,
+        lines: [{ invoiceLineNo: 1, quantity: '1' }],
+        reason: 'x',
       });
-      expect(!ret.ok && ret.error).toMatchObject({
-        code: 'SETTLEMENT_PLAN_ADJUSTMENT',
-        field: 'deliveryId',
-        operation: 'return',
+      expect(
+        !byLines.ok && byLines.error.code === 'VALIDATION_FAILED' && byLines.error.issues[0],
+      ).toMatchObject({ path: 'lines', rule: 'by_amount' });
+      const tooMuch = await tc.issueCreditNote(t, {
+        invoiceId: inv2.id,
+        returnId: r2.id,
+        amount: CNY('40.00'),
+        reason: 'x',
       });
-      const cn = await tc.issueCreditNote(t, { invoiceId: inv.id, reason: 'x' });
-      expect(!cn.ok && cn.error).toMatchObject({
-        code: 'SETTLEMENT_PLAN_ADJUSTMENT',
-        field: 'invoiceId',
-        operation: 'credit-note',
+      expect(!tooMuch.ok && tooMuch.error).toMatchObject({
+        code: 'CREDIT_EXCEEDS_AMOUNT',
+        field: 'amount',
+        basis: 'return',
+      });
+      expect(!tooMuch.ok && 'creditable' in tooMuch.error && String(tooMuch.error.creditable)).toBe(
+        'CNY 33.90',
+      );
+      expect(await snapshot(t)).toBe(fp);
+
+      // The return's credit note: 33.90 by default, Dr sales returns 30.00 / VAT 3.90, Cr AR.
+      const cn = unwrap(
+        await tc.issueCreditNote(t, { invoiceId: inv2.id, returnId: r2.id, reason: 'return' }),
+      );
+      expect([
+        cn.gross.toFixed(),
+        cn.net.toFixed(),
+        cn.tax.toFixed(),
+        cn.toInvoice.toFixed(),
+      ]).toEqual(['33.90', '30.00', '3.90', '33.90']);
+      expect(cn.lines.map((l) => [l.orderLineNo, l.quantity.value.toFixed()])).toEqual([[1, '0']]);
+      const v = unwrap(await tc.vouchersFor(t, 'credit-note', cn.id));
+      expect(v[0]?.lines.map((l) => [l.account, l.debit.toFixed(2), l.credit.toFixed(2)])).toEqual(
+        [
+          ['6001', '30.00', '0.00'],
+          ['222101', '3.90', '0.00'],
+          ['1122', '0.00', '33.90'],
+        ].map((x) => x),
+      );
+      expect(await credit()).toEqual(['0.00', '0.00', '56.50']);
+      expect(await balanced()).toBe('56.50');
+      const again = await tc.issueCreditNote(t, {
+        invoiceId: inv2.id,
+        returnId: r2.id,
+        reason: 'x',
+      });
+      expect(!again.ok && again.error).toMatchObject({
+        code: 'CREDIT_EXCEEDS_AMOUNT',
+        field: 'returnId',
+        basis: 'return',
+      });
+
+      // A concession by amount on the signing invoice, never more than it has left.
+      const over = await tc.issueCreditNote(t, {
+        invoiceId: inv1.id,
+        amount: CNY('33.91'),
+        reason: 'goodwill',
+      });
+      expect(!over.ok && over.error).toMatchObject({
+        code: 'CREDIT_EXCEEDS_AMOUNT',
+        basis: 'invoice',
+      });
+      unwrap(
+        await tc.issueCreditNote(t, {
+          invoiceId: inv1.id,
+          amount: CNY('3.39'),
+          reason: 'goodwill',
+        }),
+      );
+      expect(await credit()).toEqual(['0.00', '0.00', '53.11']);
+      expect(await balanced()).toBe('53.11');
+      // 5 kept (56.50) less the 3.39 concession is what the customer owes.
+      order = unwrap(await tc.getSalesOrder(t, o.id))!;
+      expect(order.billedGross.subtract(order.creditedGross).toFixed()).toBe('53.11');
+      // The rest of the signing invoice can be credited in parts, exactly to its gross.
+      const rest = unwrap(await tc.issueCreditNote(t, { invoiceId: inv1.id, reason: 'cancelled' }));
+      expect(rest.gross.toFixed()).toBe('30.51');
+      const i1 = unwrap(await tc.getInvoice(t, inv1.id))!;
+      expect([i1.amountCredited?.toFixed(), invoiceStatus(i1)]).toEqual(['33.90', 'credited']);
+    });
+
+    it('plans a contract without the goods returned before it, and keeps that through amendments', async () => {
+      const { t, tc } = await setup('stl-preret');
+      const o = unwrap(
+        await tc.draftSalesOrder(t, {
+          customerId: 'HQ',
+          warehouseId: 'W',
+          priceListId: 'PL',
+          lines: [{ productId: 'P1', quantity: '10' }],
+        }),
+      );
+      unwrap(await tc.confirmSalesOrder(t, { orderId: o.id }));
+      const d = unwrap(
+        await tc.deliverSalesOrder(t, { orderId: o.id, lines: [{ lineNo: 1, quantity: '4' }] }),
+      );
+      unwrap(
+        await tc.returnGoods(t, {
+          deliveryId: d.id,
+          lines: [{ deliveryLineNo: 1, quantity: '1' }],
+          reason: 'damaged',
+          responsibility: 'carrier',
+        }),
+      );
+      const p = unwrap(await tc.createSettlementPlan(t, { orderId: o.id, rules: RULES }));
+      expect(p.total.toFixed()).toBe('101.70');
+      expect(unwrap(await tc.getSalesOrder(t, o.id))?.planReduction?.toFixed()).toBe('11.30');
+      // Amended to 12: the plan follows the new gross (135.60) less the return.
+      unwrap(
+        await tc.amendSalesOrder(t, {
+          orderId: o.id,
+          reason: 'more',
+          amendedBy: 'u1',
+          changes: [{ lineNo: 1, quantity: '12' }],
+        }),
+      );
+      const p2 = unwrap(await tc.getSettlementPlan(t, o.id))!;
+      expect(p2.total.toFixed()).toBe('124.30');
+      expect(
+        p2.installments.reduce((a, i) => a.add(i.amount), p2.total.subtract(p2.total)).toFixed(),
+      ).toBe('124.30');
+    });
+
+    it('credits invoices of quantities by lines only, never by amount', async () => {
+      const { t, tc } = await setup('stl-qtyamt');
+      const o = unwrap(
+        await tc.draftSalesOrder(t, {
+          customerId: 'HQ',
+          warehouseId: 'W',
+          priceListId: 'PL',
+          lines: [{ productId: 'P1', quantity: '2' }],
+        }),
+      );
+      unwrap(await tc.confirmSalesOrder(t, { orderId: o.id }));
+      unwrap(await tc.deliverSalesOrder(t, { orderId: o.id }));
+      const inv = unwrap(await tc.invoice(t, { orderIds: [o.id] }));
+      const fp = await snapshot(t);
+      const r = await tc.issueCreditNote(t, {
+        invoiceId: inv.id,
+        amount: CNY('1.00'),
+        reason: 'x',
+      });
+      expect(!r.ok && r.error.code === 'VALIDATION_FAILED' && r.error.issues[0]).toMatchObject({
+        path: 'amount',
+        rule: 'installment_only',
+      });
+      const both = await tc.issueCreditNote(t, {
+        invoiceId: inv.id,
+        amount: CNY('1.00'),
+        lines: [{ invoiceLineNo: 1, quantity: '1' }],
+        reason: 'x',
+      });
+      expect(
+        !both.ok && both.error.code === 'VALIDATION_FAILED' && both.error.issues[0],
+      ).toMatchObject({
+        path: 'amount',
+        rule: 'exclusive',
       });
       expect(await snapshot(t)).toBe(fp);
     });
