@@ -241,6 +241,7 @@ class MemoryTransaction implements Transaction {
           version: 1,
           number,
           data: r.data,
+          key: r.key ?? null,
         };
         setMap(s.records, k, rec);
         if (number !== null) setMap(s.numbers, key(t, r.kind, number), r.id);
@@ -252,6 +253,7 @@ class MemoryTransaction implements Transaction {
         expectedVersion,
         data: JsonObject,
         number?: string | null,
+        rangeKey?: string | null,
       ): Promise<UpdateOutcome> => {
         live();
         const k = key(t, kind, id);
@@ -276,7 +278,13 @@ class MemoryTransaction implements Transaction {
             undo.push(() => s.numbers.set(nk, old as string));
           }
         }
-        const rec: StoredRecord = { ...cur, version: cur.version + 1, data, number: nextNumber };
+        const rec: StoredRecord = {
+          ...cur,
+          version: cur.version + 1,
+          data,
+          number: nextNumber,
+          key: rangeKey === undefined ? cur.key : rangeKey,
+        };
         setMap(s.records, k, rec);
         return { status: 'updated', version: rec.version };
       },
@@ -285,8 +293,13 @@ class MemoryTransaction implements Transaction {
         const prefix = key(t, q.kind, '');
         const out: StoredRecord[] = [];
         const where = Object.entries(q.where ?? {});
+        const atMost = q.keyAtMost;
         for (const [k, r] of s.records) {
           if (!k.startsWith(prefix)) continue;
+          // A record loaded from a snapshot older than keys has none recorded (undefined): it
+          // is kept, since its key is unknown; `null` is a known absence.
+          if (atMost !== undefined && r.key !== undefined && (r.key === null || r.key > atMost))
+            continue;
           if (where.every(([f, v]) => r.data[f] === v)) out.push(r);
         }
         out.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

@@ -153,10 +153,20 @@ const RECEIVABLE_VIEWS = `
 CREATE INDEX open_items_tenant_due_idx ON open_items (tenant_id, due_date, item_id) WHERE residual > 0;
 `;
 
+// Record range keys (RecordQuery.keyAtMost, e.g. the end dates of open contracts): rows stored
+// before keys existed get '' — unknown, which every range matches, so a query through the key
+// still sees them until they are saved again; new rows carry their key or NULL.
+const RECORD_KEYS = `
+ALTER TABLE records ADD COLUMN range_key text COLLATE "C" DEFAULT '';
+ALTER TABLE records ALTER COLUMN range_key DROP DEFAULT;
+CREATE INDEX records_range_key_idx ON records (tenant_id, kind, range_key) WHERE range_key IS NOT NULL;
+`;
+
 export const MIGRATIONS: readonly Migration[] = Object.freeze([
   Object.freeze({ id: '0001_initial', sql: INITIAL }),
   Object.freeze({ id: '0002_credit_buckets', sql: CREDIT_BUCKETS }),
   Object.freeze({ id: '0003_receivable_views', sql: RECEIVABLE_VIEWS }),
+  Object.freeze({ id: '0004_record_keys', sql: RECORD_KEYS }),
 ]);
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;

@@ -104,12 +104,14 @@ JOIN ${q}.records r ON r.tenant_id = $1 AND r.kind = x.kind AND r.id = x.id
 ORDER BY x.ord`,
     recordGetByNumber: `SELECT id, version, number, data::text AS data FROM ${q}.records
 WHERE tenant_id = $1 AND kind = $2 AND number = $3`,
-    recordInsert: `INSERT INTO ${q}.records (tenant_id, kind, id, version, number, data)
-VALUES ($1, $2, $3, 1, $4, $5::jsonb) ON CONFLICT DO NOTHING RETURNING version`,
+    recordInsert: `INSERT INTO ${q}.records (tenant_id, kind, id, version, number, data, range_key)
+VALUES ($1, $2, $3, 1, $4, $5::jsonb, $6::text) ON CONFLICT DO NOTHING RETURNING version`,
     recordExists: `SELECT 1 AS x FROM ${q}.records WHERE tenant_id = $1 AND kind = $2 AND id = $3`,
-    recordUpdateKeepNumber: `UPDATE ${q}.records SET data = $5::jsonb, version = version + 1
+    recordUpdateKeepNumber: `UPDATE ${q}.records SET data = $5::jsonb, version = version + 1,
+  range_key = CASE WHEN $6::boolean THEN $7::text ELSE range_key END
 WHERE tenant_id = $1 AND kind = $2 AND id = $3 AND version = $4 RETURNING version`,
-    recordUpdateSetNumber: `UPDATE ${q}.records AS r SET data = $5::jsonb, number = $6::text, version = r.version + 1
+    recordUpdateSetNumber: `UPDATE ${q}.records AS r SET data = $5::jsonb, number = $6::text, version = r.version + 1,
+  range_key = CASE WHEN $7::boolean THEN $8::text ELSE r.range_key END
 WHERE r.tenant_id = $1 AND r.kind = $2 AND r.id = $3 AND r.version = $4
   AND ($6::text IS NULL OR NOT EXISTS (
     SELECT 1 FROM ${q}.records AS o
@@ -118,6 +120,9 @@ RETURNING r.version`,
     recordVersion: `SELECT version FROM ${q}.records WHERE tenant_id = $1 AND kind = $2 AND id = $3`,
     recordFind: `SELECT id, version, number, data::text AS data FROM ${q}.records
 WHERE tenant_id = $1 AND kind = $2 AND data @> $3::jsonb ORDER BY id LIMIT $4`,
+    // Through records_range_key_idx (the strict <= implies the index's IS NOT NULL).
+    recordFindKeyAtMost: `SELECT id, version, number, data::text AS data FROM ${q}.records
+WHERE tenant_id = $1 AND kind = $2 AND range_key <= $5::text AND data @> $3::jsonb ORDER BY id LIMIT $4`,
 
     // stock
     stockLevel: `SELECT ${stockCols} FROM ${q}.stock_levels WHERE ${stockKey}`,

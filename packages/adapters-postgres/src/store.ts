@@ -483,7 +483,14 @@ class PostgresTransaction implements Transaction {
       },
       insert: async (r: NewRecord): Promise<InsertOutcome> => {
         const data = JSON.stringify(r.data);
-        const ins = await q(sql.recordInsert, [t, r.kind, r.id, r.number ?? null, data]);
+        const ins = await q(sql.recordInsert, [
+          t,
+          r.kind,
+          r.id,
+          r.number ?? null,
+          data,
+          r.key ?? null,
+        ]);
         if (ins.length > 0) return 'inserted';
         const exists = await q(sql.recordExists, [t, r.kind, r.id]);
         return exists.length > 0 ? 'duplicate-id' : 'duplicate-number';
@@ -494,14 +501,34 @@ class PostgresTransaction implements Transaction {
         expectedVersion,
         data: JsonObject,
         number?: string | null,
+        rangeKey?: string | null,
       ): Promise<UpdateOutcome> => {
         const json = JSON.stringify(data);
+        const setKey = rangeKey !== undefined;
+        const keyValue = rangeKey ?? null;
         let rows: { version: number | string }[];
         try {
           rows =
             number === undefined
-              ? await q(sql.recordUpdateKeepNumber, [t, kind, id, expectedVersion, json])
-              : await q(sql.recordUpdateSetNumber, [t, kind, id, expectedVersion, json, number]);
+              ? await q(sql.recordUpdateKeepNumber, [
+                  t,
+                  kind,
+                  id,
+                  expectedVersion,
+                  json,
+                  setKey,
+                  keyValue,
+                ])
+              : await q(sql.recordUpdateSetNumber, [
+                  t,
+                  kind,
+                  id,
+                  expectedVersion,
+                  json,
+                  number,
+                  setKey,
+                  keyValue,
+                ]);
         } catch (e) {
           // A concurrent insert took the number between the guard and the write.
           if (isUniqueViolation(e)) throw duplicateNumber(kind, number ?? null);
@@ -517,9 +544,12 @@ class PostgresTransaction implements Transaction {
       },
       find: async (query: RecordQuery) => {
         const limit = query.limit === undefined ? null : Math.max(0, Math.floor(query.limit));
+        const where = JSON.stringify(query.where ?? {});
         const rows = await q<RecordRow>(
-          sql.recordFind,
-          [t, query.kind, JSON.stringify(query.where ?? {}), limit],
+          query.keyAtMost === undefined ? sql.recordFind : sql.recordFindKeyAtMost,
+          query.keyAtMost === undefined
+            ? [t, query.kind, where, limit]
+            : [t, query.kind, where, limit, query.keyAtMost],
           false,
         );
         return rows.map((r) => toRecord(query.kind, String(r.id), r));

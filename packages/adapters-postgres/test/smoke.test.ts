@@ -126,6 +126,27 @@ for (const backend of backends) {
       );
     });
 
+    it('record keys: a row stored before keys existed (key unknown) matches every range until saved with one', async () => {
+      const t = tenant('rkey');
+      await store.transaction(t, async (tx) => {
+        await tx.records.insert({ kind: 'k', id: 'new', data: {}, key: '2026-12-01' });
+        await tx.records.insert({ kind: 'k', id: 'none', data: {} });
+      });
+      // What migration 0004 leaves on older rows.
+      await driver.query(
+        `INSERT INTO ${schema}.records (tenant_id, kind, id, version, data, range_key) VALUES ($1, 'k', 'old', 1, '{}', '')`,
+        [t],
+      );
+      const find = (atMost: string) =>
+        store.transaction(t, async (tx) =>
+          (await tx.records.find({ kind: 'k', keyAtMost: atMost })).map((r) => r.id),
+        );
+      expect(await find('2026-11-01')).toEqual(['old']);
+      expect(await find('2026-12-31')).toEqual(['new', 'old']);
+      await store.transaction(t, (tx) => tx.records.update('k', 'old', 1, {}, undefined, null));
+      expect(await find('2026-12-31')).toEqual(['new']);
+    });
+
     it('records: insert, duplicates, update, conflict, find, getByNumber', async () => {
       const t = tenant('rec');
       await store.transaction(t, async (tx) => {

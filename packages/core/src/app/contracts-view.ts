@@ -97,9 +97,10 @@ export interface ExpiringContractsReport {
  * `validUntil` is on or before `asOf + withinDays`, each flagged `expired` once `asOf` is after
  * it, with days left and what is left to do (see `expiringContracts` in `views/contracts`).
  *
- * Reads the orders of the tenant (or of the customer) in one `find`; orders without a
- * `validUntil`, ending after the window, closed or cancelled are skipped before they are decoded. (The storage port
- * finds by equality only, so the scan is over all of the tenant's or customer's orders.)
+ * Reads, in one `find` through the orders' range key (an open contract's end date, see
+ * `contractKey`), only the open contracts ending on or before the window's last day — not every
+ * order of the tenant; anything else that comes back (records stored before keys existed) is
+ * skipped before it is decoded.
  *
  * @param now - the current instant from the clock port; `asOf` defaults to its UTC date.
  */
@@ -112,10 +113,12 @@ export async function readExpiringContracts(
   const limit = input.limit ?? 100;
   const where: Record<string, JsonPrimitive> =
     input.customerId === undefined ? {} : { customerId: input.customerId };
-  const found = await tx.records.find({ kind: SALES_KINDS.order, where });
-  // Only contracts ending on or before the window's last day can be listed: the rest are
-  // skipped before they are decoded (ISO dates compare as strings).
   const through = addDays(asOf, input.withinDays);
+  // Open contracts are stored with their end date as range key (`contractKey`): only those
+  // ending on or before the window's last day are read, through an index.
+  const found = await tx.records.find({ kind: SALES_KINDS.order, where, keyAtMost: through });
+  // The key narrows; the same test on the data decides (records stored before keys existed
+  // may come back whatever their end date). ISO dates compare as strings.
   const candidates = found
     .filter((r) => {
       const { validUntil, state } = r.data;

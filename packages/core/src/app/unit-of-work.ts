@@ -29,6 +29,8 @@ import type {
   StoredRecord,
   Transaction,
 } from '../ports/store';
+import { SALES_KINDS, type SalesOrder } from '../sales/documents';
+import { contractKey } from '../views/contracts';
 import { type ResolvedHooks, resolveHooks, type TransitionContext } from './hooks';
 
 /** Services a use case needs besides the transaction. */
@@ -44,6 +46,15 @@ export interface UnitOfWorkDeps {
 }
 
 const NO_HOOKS = resolveHooks();
+
+/**
+ * The range key an aggregate is stored with (see `NewRecord.key`), for the kinds that have one:
+ * a sales order's end date while it is an open contract (`contractKey`). `undefined` for other
+ * kinds (no key; an update leaves the stored one alone).
+ */
+function rangeKeyOf(kind: string, aggregate: unknown): string | null | undefined {
+  return kind === SALES_KINDS.order ? contractKey(aggregate as SalesOrder) : undefined;
+}
 
 /**
  * Decoded aggregates by the stored JSON they came from (or were encoded to). A store that hands
@@ -122,9 +133,9 @@ function readingAhead(tx: Transaction, ahead: ReadAhead): Transaction {
       ahead.delete(refKey(record.kind, record.id));
       return r.insert(record);
     },
-    update: async (kind, id, expectedVersion, data, number) => {
+    update: async (kind, id, expectedVersion, data, number, key) => {
       ahead.delete(refKey(kind, id));
-      return r.update(kind, id, expectedVersion, data, number);
+      return r.update(kind, id, expectedVersion, data, number, key);
     },
   };
   return {
@@ -272,16 +283,18 @@ export class UnitOfWork {
     });
   }
 
-  /** Inserts a new aggregate (version 1). */
+  /** Inserts a new aggregate (version 1), with its range key if its kind has one. */
   async create<A extends { id: string; number?: string }>(
     kind: string,
     aggregate: A,
   ): Promise<Result<void, DuplicateError>> {
+    const key = rangeKeyOf(kind, aggregate);
     const outcome = await this.tx.records.insert({
       kind,
       id: aggregate.id,
       number: aggregate.number ?? null,
       data: encodeStored(aggregate),
+      ...(key === undefined ? {} : { key }),
     });
     if (outcome !== 'inserted') {
       const what = outcome === 'duplicate-id' ? `id ${aggregate.id}` : `number ${aggregate.number}`;
@@ -309,7 +322,14 @@ export class UnitOfWork {
         `${k} was saved without being loaded or created in this unit of work`,
       );
     }
-    const r = await this.tx.records.update(kind, aggregate.id, expected, encodeStored(aggregate));
+    const r = await this.tx.records.update(
+      kind,
+      aggregate.id,
+      expected,
+      encodeStored(aggregate),
+      undefined,
+      rangeKeyOf(kind, aggregate),
+    );
     if (r.status === 'conflict') {
       return err({
         code: 'VERSION_CONFLICT',

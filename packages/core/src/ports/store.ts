@@ -32,6 +32,11 @@ export interface StoredRecord {
   readonly number: string | null;
   /** The aggregate's encoded state. */
   readonly data: JsonObject;
+  /**
+   * Its range key, if the adapter returns it (see {@link NewRecord.key}); adapters need not
+   * read it back.
+   */
+  readonly key?: string | null;
 }
 
 /** A record to insert (its version becomes 1). */
@@ -44,6 +49,12 @@ export interface NewRecord {
   readonly number?: string | null;
   /** Encoded state. */
   readonly data: JsonObject;
+  /**
+   * A range key the domain derives from the state (e.g. the end date of a contract still open,
+   * `YYYY-MM-DD`), so `find` can select by `keyAtMost` through an index instead of reading every
+   * record of the kind. `null` or absent: none.
+   */
+  readonly key?: string | null;
 }
 
 /** Where a record lives: its kind and its id. */
@@ -62,6 +73,12 @@ export interface RecordQuery {
   readonly where?: Readonly<Record<string, JsonPrimitive>>;
   /** Maximum number of records returned. */
   readonly limit?: number;
+  /**
+   * Only records whose key is set and at most this, in code-point order (an index range, not a
+   * scan). Records stored before keys existed, whose key an adapter cannot know, may be
+   * returned too: callers filter what they get, the key only narrows it.
+   */
+  readonly keyAtMost?: string;
 }
 
 /** Outcome of an insert: `inserted`, or `duplicate` when the id or number already exists. */
@@ -97,9 +114,10 @@ export interface RecordOps {
    */
   insert(record: NewRecord): Promise<InsertOutcome>;
   /**
-   * Replaces `data` (and `number`) if the stored version equals `expectedVersion`, and adds 1 to
-   * the version. **Atomic**: of concurrent updates from the same expected version exactly one
-   * succeeds; the others return `conflict` and leave the transaction usable.
+   * Replaces `data` (and `number`, and the range `key`, each unless `undefined`) if the stored
+   * version equals `expectedVersion`, and adds 1 to the version. **Atomic**: of concurrent
+   * updates from the same expected version exactly one succeeds; the others return `conflict`
+   * and leave the transaction usable.
    */
   update(
     kind: string,
@@ -107,8 +125,9 @@ export interface RecordOps {
     expectedVersion: number,
     data: JsonObject,
     number?: string | null,
+    key?: string | null,
   ): Promise<UpdateOutcome>;
-  /** Records of one kind matching every equality in `where`, ordered by id. */
+  /** Records of one kind matching every equality in `where` (and `keyAtMost`), ordered by id. */
   find(query: RecordQuery): Promise<StoredRecord[]>;
 }
 

@@ -274,6 +274,16 @@ export function isOpenContract(order: SalesOrder): boolean {
   return orderStatus(order) !== 'completed';
 }
 
+/**
+ * The range key a sales order is stored with (`NewRecord.key`): its `validUntil` while it is an
+ * open contract with an end date, else `null`. Kept up to date on every save, so
+ * `expiringContracts` reads only orders whose key is within its window (an index range) instead
+ * of every order of the tenant.
+ */
+export function contractKey(order: SalesOrder): string | null {
+  return order.validUntil !== null && isOpenContract(order) ? order.validUntil : null;
+}
+
 /** A contract whose term ends soon, or has ended while it is still open. */
 export interface ExpiringContract extends ContractRef {
   /** Contract end date: the last day the contract is in force. */

@@ -157,6 +157,57 @@ export function portSuite(h: StoreHarness): void {
         expect(a.data).toEqual({ customerId: 'c1', n: 10 });
       });
 
+      it('finds by range key: set at insert, kept, replaced or cleared by update, rolled back with the work', async () => {
+        const t = freshTenant('rkey');
+        const ids = (r: readonly { id: string }[]) => r.map((x) => x.id);
+        await store.transaction(t, async (tx) => {
+          await tx.records.insert({ kind: 'k', id: 'a', data: { c: 'x' }, key: '2026-12-01' });
+          await tx.records.insert({ kind: 'k', id: 'b', data: { c: 'y' }, key: '2026-11-30' });
+          await tx.records.insert({ kind: 'k', id: 'c', data: { c: 'x' }, key: null });
+          await tx.records.insert({ kind: 'k', id: 'd', data: { c: 'x' } });
+          await tx.records.insert({ kind: 'other', id: 'e', data: {}, key: '2000-01-01' });
+          // Reads its own writes; ordered by id; the bound is inclusive.
+          expect(ids(await tx.records.find({ kind: 'k', keyAtMost: '2026-12-01' }))).toEqual([
+            'a',
+            'b',
+          ]);
+          expect(ids(await tx.records.find({ kind: 'k', keyAtMost: '2026-11-30' }))).toEqual(['b']);
+          expect(await tx.records.find({ kind: 'k', keyAtMost: '2026-11-29' })).toEqual([]);
+          expect(
+            ids(await tx.records.find({ kind: 'k', keyAtMost: '9999', where: { c: 'x' } })),
+          ).toEqual(['a']);
+          expect(ids(await tx.records.find({ kind: 'k', keyAtMost: '9999', limit: 1 }))).toEqual([
+            'a',
+          ]);
+        });
+        await store.transaction(t, async (tx) => {
+          // undefined keeps the key; a string replaces it; null clears it.
+          expect((await tx.records.update('k', 'a', 1, { c: 'x', n: 1 })).status).toBe('updated');
+          expect((await tx.records.update('k', 'b', 1, { c: 'y' }, undefined, null)).status).toBe(
+            'updated',
+          );
+          expect(
+            (await tx.records.update('k', 'c', 1, { c: 'x' }, undefined, '2026-01-01')).status,
+          ).toBe('updated');
+        });
+        expect(
+          await peek(store, t, async (tx) =>
+            ids(await tx.records.find({ kind: 'k', keyAtMost: '2026-12-31' })),
+          ),
+        ).toEqual(['a', 'c']);
+        await expect(
+          store.transaction(t, async (tx) => {
+            await tx.records.update('k', 'a', 2, { c: 'x' }, null, null);
+            throw new Error('undo');
+          }),
+        ).rejects.toThrow('undo');
+        expect(
+          await peek(store, t, async (tx) =>
+            ids(await tx.records.find({ kind: 'k', keyAtMost: '2026-12-31' })),
+          ),
+        ).toEqual(['a', 'c']);
+      });
+
       it('reports duplicate ids and numbers and keeps the transaction usable', async () => {
         const t = freshTenant('dup');
         await store.transaction(t, async (tx) => {
