@@ -38,12 +38,15 @@ import type {
 import {
   addBuckets,
   type Buckets,
+  billedForKept,
   deliveredUnbilled,
   invoiceBuckets,
   invoiceResidual,
+  keptLines,
   lineLedger,
   NO_BUCKETS,
   orderBuckets,
+  planLineBasis,
   shareOf,
 } from '../sales/ledger';
 import type { InvoicePolicy } from '../sales/policy';
@@ -53,6 +56,7 @@ import {
   invoiceInstallment as markInstallmentInvoiced,
   SETTLEMENT_KIND,
   type SettlementPlan,
+  spreadInstallment,
   spreadOverLines,
 } from '../sales/settlement';
 import { dateOf, loadCreditPolicy } from './credit';
@@ -402,9 +406,11 @@ async function postInvoice(
 
 /**
  * Invoices a due settlement-plan installment (an advance or progress invoice): its amount is
- * spread over the order's lines in proportion to their gross with cumulative rounding (the
- * invoice lines add up to the installment exactly; each part split into net and VAT at its
- * line's ratio; zero parts left out; quantities zero — installments bill money, not goods).
+ * spread over the order's lines in proportion to what each still has to bill for goods kept
+ * (`spreadInstallment`; the invoice lines add up to the installment exactly; each part split
+ * into net and VAT at its line's ratio, cumulatively, so a line billed in full is billed exactly
+ * its kept net and VAT; zero parts left out; quantities zero — installments bill money, not
+ * goods). The lines' `planBilled` grow by their parts.
  * One open item, due on the installment's due date. The order's `installmentsBilled` and
  * `billedGross` grow, its exposure moves into receivables as for any invoice (checked at the
  * invoice checkpoint), the voucher is posted (Dr receivable / Cr revenue / Cr VAT) and the
@@ -444,11 +450,17 @@ export async function invoiceInstallment(
     });
   }
   const id = uow.newId(SALES_KINDS.invoice) as InvoiceId;
-  const parts = spreadOverLines(
-    inst.amount,
-    order.lines,
-    order.installmentsBilled ?? Money.zero(order.currency),
-  );
+  // Over what each line of kept goods still has to bill (orders billed before lines kept
+  // `planBilled`: the older cumulative spread, over kept goods).
+  const basis = planLineBasis(order);
+  const parts =
+    basis === undefined
+      ? spreadOverLines(
+          inst.amount,
+          keptLines(order),
+          Money.of(billedForKept(order), order.currency),
+        )
+      : spreadInstallment(inst.amount, basis);
   const lines: InvoiceLine[] = [];
   for (const [k, part] of parts.entries()) {
     if (part.gross.isZero() && part.tax.isZero()) continue;
@@ -485,6 +497,16 @@ export async function invoiceInstallment(
     billedGross: order.billedGross.add(invoice.gross),
     installmentsBilled: (order.installmentsBilled ?? Money.zero(order.currency)).add(invoice.gross),
     invoiceIds: [...order.invoiceIds, id],
+    // Kept per line from the first installment on (an order billed before stays without).
+    lines:
+      basis === undefined
+        ? order.lines
+        : order.lines.map((l, k) => ({
+            ...l,
+            planBilled: (l.planBilled ?? Money.zero(order.currency)).add(
+              (parts[k] as { gross: Money }).gross,
+            ),
+          })),
   };
   const posted = await postInvoice(uow, invoice, [order], [after], schedule);
   if (!posted.ok) return posted;
@@ -518,11 +540,14 @@ export async function settleOpenItems(
 
 /**
  * The lines of a credit note by amount on an installment invoice: `amount` (by default what
- * `ret` left to credit, else all that is left on the invoice) spread over the invoice's lines
- * in proportion to their gross with cumulative rounding (see `spreadOverLines`: after the
- * invoice's earlier amount credits, so crediting it all in parts credits each line exactly its
- * net and VAT), quantities zero. Never more than the invoice's gross less its amount credits,
- * nor, for a return, more than its `planCredit` less what was credited for it.
+ * `ret` left to credit, else all that is left on the invoice), spread with `allocate` over what
+ * the lines have left to credit — for a return, only the lines of the returned order lines, so a
+ * return is credited at its own goods' VAT (what it left that this invoice's returned lines
+ * cannot take goes on another installment invoice of the order). Each part's VAT is the line's,
+ * cumulative over the line's amount credits (`shareOf`), so a line credited in full over several
+ * notes is credited exactly its net and VAT. Quantities are zero. Never more than the invoice's
+ * gross less its amount credits, nor, for a return, more than its `planCredit` less what was
+ * credited for it or than its lines here have left.
  */
 function amountCreditLines(
   invoice: Invoice,
@@ -531,9 +556,11 @@ function amountCreditLines(
 ): Result<CreditNoteLine[], CreditExceedsAmountError | ValidationError | CurrencyMismatchError> {
   const currency = invoice.currency;
   const zero = Money.zero(currency);
-  const credited = invoice.amountCredited ?? zero;
-  const onInvoice = invoice.gross.subtract(credited);
-  let cap = onInvoice;
+  let room = invoice.lines.map((il) => {
+    const rest = il.gross.subtract(il.amountCredited ?? zero);
+    return rest.isPositive() ? rest : zero;
+  });
+  let cap = Money.sum(room, currency);
   let basis: 'invoice' | 'return' = 'invoice';
   if (ret !== undefined) {
     if (!invoice.orderIds.includes(ret.orderId)) {
@@ -545,11 +572,15 @@ function amountCreditLines(
         ),
       );
     }
+    const back = new Set(ret.lines.map((rl) => rl.orderLineNo));
+    room = room.map((m, i) => {
+      const il = invoice.lines[i] as InvoiceLine;
+      return il.orderId === ret.orderId && back.has(il.orderLineNo) ? m : zero;
+    });
     const forReturn = (ret.planCredit ?? zero).subtract(ret.planCredited ?? zero);
-    if (forReturn.lessThan(cap)) {
-      cap = forReturn;
-      basis = 'return';
-    }
+    const onLines = Money.sum(room, currency);
+    cap = Money.min(forReturn, onLines);
+    basis = 'return';
   }
   if (amount !== undefined) {
     const cur = sameCurrency(invoice.gross, amount, 'amount');
@@ -557,30 +588,41 @@ function amountCreditLines(
   }
   const requested = amount ?? cap;
   if (!requested.isPositive() || requested.greaterThan(cap)) {
-    const field = amount !== undefined ? 'amount' : ret !== undefined ? 'returnId' : 'invoiceId';
+    const field = amount !== undefined ? 'amount' : basis === 'return' ? 'returnId' : 'invoiceId';
+    const what =
+      basis === 'return'
+        ? `return ${ret?.number} has left to credit on its lines of`
+        : 'is left to credit on';
     return err({
       code: 'CREDIT_EXCEEDS_AMOUNT',
-      message: `${field}: ${requested} exceeds the ${cap} that ${basis === 'return' ? `return ${ret?.number} left to credit on` : 'is left to credit on'} invoice ${invoice.number}`,
+      message: cap.isPositive()
+        ? `${field}: ${requested} exceeds the ${cap} that ${what} invoice ${invoice.number}`
+        : `${field}: nothing ${basis === 'return' ? `of return ${ret?.number} ` : ''}is left to credit on invoice ${invoice.number}`,
       field,
       basis,
       requested,
       creditable: cap,
     });
   }
-  const parts = spreadOverLines(requested, invoice.lines, credited);
+  const parts = allocate(
+    requested,
+    room.map((m) => m.amount),
+  );
   const lines: CreditNoteLine[] = [];
-  for (const [k, part] of parts.entries()) {
-    if (part.gross.isZero() && part.tax.isZero()) continue;
-    const il = invoice.lines[k] as InvoiceLine;
+  for (const [i, gross] of parts.entries()) {
+    if (gross.isZero()) continue;
+    const il = invoice.lines[i] as InvoiceLine;
+    const before = (il.amountCredited ?? zero).amount;
+    const tax = shareOf(il.tax, il.gross.amount, before, gross.amount);
     lines.push({
       invoiceLineNo: il.lineNo,
       orderId: il.orderId,
       orderLineNo: il.orderLineNo,
       productId: il.productId,
       quantity: Quantity.of(ZERO, il.quantity.unit),
-      net: part.net,
-      tax: part.tax,
-      gross: part.gross,
+      net: gross.subtract(tax),
+      tax,
+      gross,
     });
   }
   return ok(lines);
@@ -789,6 +831,15 @@ export async function issueCreditNote(uow: UnitOfWork, input: z.output<typeof cr
       ? { amountCredited: (invoice.amountCredited ?? Money.zero(currency)).add(gross) }
       : {}),
     lines: invoice.lines.map((l) => {
+      if (byAmount) {
+        const mine = lines.filter((c) => c.invoiceLineNo === l.lineNo);
+        if (mine.length === 0) return l;
+        const add = Money.sum(
+          mine.map((c) => c.gross),
+          currency,
+        );
+        return { ...l, amountCredited: (l.amountCredited ?? Money.zero(currency)).add(add) };
+      }
       const q = creditedNow.get(l.lineNo);
       return q === undefined ? l : { ...l, credited: l.credited.plus(q) };
     }),

@@ -27,7 +27,14 @@ import type {
   ReturnExceedsDeliveredError,
   ShipToMismatchError,
 } from '../sales/errors';
-import { lineLedger, orderBuckets, shareOf, toStockUnits } from '../sales/ledger';
+import {
+  lineLedger,
+  orderBuckets,
+  orderLineValue,
+  planLineBasis,
+  shareOf,
+  toStockUnits,
+} from '../sales/ledger';
 import { cutPlanForReturn, SETTLEMENT_KIND } from '../sales/settlement';
 import {
   loadSalesPolicy,
@@ -243,15 +250,45 @@ export async function deliverSalesOrder(
 }
 
 /**
+ * Per returned line of a plan order: the returned goods' gross value (cumulative over the line's
+ * returns, so returning it all takes exactly its gross) and the part of it installments already
+ * billed — what the line billed for kept goods beyond what it keeps after the return, at most
+ * the value. Orders billed before lines kept `planBilled` have no per-line figure: 0 (the cut
+ * then finds what was billed).
+ */
+function returnedPlanValues(
+  order: SalesOrder,
+  perOrderLine: ReadonlyMap<number, Dec>,
+): { lineNo: number; value: Money; credit: Money }[] {
+  const known = planLineBasis(order) !== undefined;
+  const zero = Money.zero(order.currency);
+  const out: { lineNo: number; value: Money; credit: Money }[] = [];
+  for (const l of order.lines) {
+    const q = perOrderLine.get(l.lineNo);
+    if (q === undefined) continue;
+    const value = shareOf(l.gross, l.quantity.value, l.returned, q);
+    let credit = zero;
+    if (known) {
+      const keptAfter = l.gross.subtract(orderLineValue(l, l.returned.plus(q)));
+      const billed = (l.planBilled ?? zero).subtract(l.planCredit ?? zero);
+      const over = billed.subtract(Money.max(keptAfter, zero));
+      credit = Money.min(Money.max(over, zero), value);
+    }
+    out.push({ lineNo: l.lineNo, value, credit });
+  }
+  return out;
+}
+
+/**
  * Takes goods of a delivery back (a return delivery): with a reason and who is responsible,
  * into the delivery line's warehouse or another, at the cost they left at (Dr inventory / Cr
  * COGS). The order lines' `returned` grows; a credit note bills the return off.
  *
- * On an order billed by a settlement plan, the returned goods' gross value is taken off the
- * installments not billed yet (open ones, then due ones; see `cutPlanForReturn`) and added to
- * the order's `planReduction`; the part installment invoices already billed is recorded on the
- * return as `planCredit`, to credit by amount on those invoices (`issueCreditNote` with the
- * return's id).
+ * On an order billed by a settlement plan, per returned line, what installments had billed on
+ * it beyond the goods it keeps is recorded as `planCredit` (on the line, the order and the
+ * return), to credit by amount on those invoices' lines of it (`issueCreditNote` with the
+ * return's id); the rest of the goods' value is taken off the installments not billed yet (open
+ * ones, then due ones; see `cutPlanForReturn`) and added to the order's `planReduction`.
  */
 export async function returnGoods(uow: UnitOfWork, input: z.output<typeof returnGoodsInput>) {
   const d = await uow.require<Delivery>(SALES_KINDS.delivery, input.deliveryId, 'deliveryId');
@@ -321,26 +358,49 @@ export async function returnGoods(uow: UnitOfWork, input: z.output<typeof return
       return q === undefined ? l : { ...l, returned: l.returned.plus(q) };
     }),
   };
-  // An order billed by a settlement plan: the returned goods' gross value comes off the
-  // installments not billed yet; what they had billed already is left to credit by amount.
+  // An order billed by a settlement plan: per returned line, what installments had billed
+  // beyond the goods the line keeps is left to credit by amount; the rest of the goods' value
+  // comes off the installments not billed yet.
   let planCredit: Money | undefined;
   const plan = await planOf(uow, order);
   if (plan !== undefined) {
-    let value = Money.zero(order.currency);
-    for (const l of order.lines) {
-      const q = perOrderLine.get(l.lineNo);
-      if (q !== undefined) value = value.add(shareOf(l.gross, l.quantity.value, l.returned, q));
-    }
-    const cut = cutPlanForReturn(plan, value, uow.now);
+    const zero = Money.zero(order.currency);
+    const perLine = returnedPlanValues(order, perOrderLine);
+    const cut = cutPlanForReturn(
+      plan,
+      Money.sum(
+        perLine.map((x) => x.value.subtract(x.credit)),
+        order.currency,
+      ),
+      uow.now,
+    );
     if (cut.plan !== plan) {
       const savedP = await uow.save(SETTLEMENT_KIND, cut.plan);
       if (!savedP.ok) return savedP;
     }
+    // What the open and due installments could not take was billed too (rounding, or an order
+    // billed before lines kept what was billed on them): credit it on the returned lines.
+    let overflow = cut.toCredit;
+    const credits = new Map<number, Money>();
+    for (const x of perLine) {
+      const add = Money.min(overflow, x.value.subtract(x.credit));
+      overflow = overflow.subtract(add);
+      credits.set(x.lineNo, x.credit.add(add));
+    }
+    planCredit = Money.sum([...credits.values()], order.currency);
     after = {
       ...after,
-      planReduction: (order.planReduction ?? Money.zero(order.currency)).add(cut.reduced),
+      lines: after.lines.map((l) => {
+        const c = credits.get(l.lineNo);
+        return c === undefined || c.isZero()
+          ? l
+          : { ...l, planCredit: (l.planCredit ?? zero).add(c) };
+      }),
+      ...(cut.reduced.isZero()
+        ? {}
+        : { planReduction: (order.planReduction ?? zero).add(cut.reduced) }),
+      ...(planCredit.isZero() ? {} : { planCredit: (order.planCredit ?? zero).add(planCredit) }),
     };
-    planCredit = cut.toCredit;
   }
   const savedD = await uow.save(SALES_KINDS.delivery, {
     ...delivery,

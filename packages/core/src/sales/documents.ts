@@ -70,6 +70,16 @@ export interface SalesOrderLine extends PricedLine {
   readonly invoiced: Dec;
   /** Credited so far by credit notes. */
   readonly credited: Dec;
+  /**
+   * Gross billed on this line by settlement-plan installments (their invoice lines' parts).
+   * Absent when none, and on lines of orders billed before it was kept.
+   */
+  readonly planBilled?: Money;
+  /**
+   * Of `planBilled`, the gross of returned goods, to credit by amount (see the order's
+   * `planCredit`). Absent when none.
+   */
+  readonly planCredit?: Money;
 }
 
 /** How an order's or invoice's exposure is carried on a credit account. */
@@ -175,6 +185,12 @@ export interface SalesOrder {
    * was taken.
    */
   readonly planReduction?: Money;
+  /**
+   * Σ `planCredit` of this order's returns: the gross value of returned goods that installment
+   * invoices had billed. Installments billed for kept goods are `installmentsBilled` less this
+   * (see `billedForKept`). Absent when none.
+   */
+  readonly planCredit?: Money;
   /** Paid: this order's share of what was settled on its invoices. */
   readonly paid: Money;
   /** The credit account the exposure sits on and the fixed rate to its currency (set at confirmation). */
@@ -301,6 +317,11 @@ export interface InvoiceLine {
   readonly gross: Money;
   /** Quantity credited since by credit notes. */
   readonly credited: Dec;
+  /**
+   * Gross credited since by credit notes by amount (installment invoices); never above
+   * `gross`. Absent when none.
+   */
+  readonly amountCredited?: Money;
 }
 
 /** An invoice to a bill-to party; may bill several orders (head-office billing). */

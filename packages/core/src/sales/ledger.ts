@@ -137,16 +137,75 @@ function lineValues(order: SalesOrder): { orders: Dec; uninvoiced: Dec } {
 }
 
 /**
+ * What settlement-plan installments billed for goods the customer keeps: `installmentsBilled`
+ * less the returned goods they had billed (`planCredit`, credited on them by amount), never
+ * negative. The goods' value and this are what the order's exposure compares.
+ */
+export function billedForKept(order: SalesOrder): Dec {
+  const billed = order.installmentsBilled?.amount ?? ZERO;
+  const returned = order.planCredit?.amount ?? ZERO;
+  return max0(billed.minus(returned));
+}
+
+/**
+ * An order's lines as settlement-plan installments bill them: each line's gross and VAT less
+ * the value of what came back (`orderLineValue` of `returned`, its VAT at the line's ratio),
+ * never below zero — so installments spread over goods the customer keeps, at their own VAT.
+ */
+export function keptLines(order: SalesOrder): Pick<SalesOrderLine, 'lineNo' | 'gross' | 'tax'>[] {
+  return order.lines.map((l) => {
+    if (!l.returned.greaterThan(0)) return { lineNo: l.lineNo, gross: l.gross, tax: l.tax };
+    const gross = l.gross.subtract(orderLineValue(l, l.returned));
+    const tax = l.tax.subtract(shareOf(l.tax, l.quantity.value, ZERO, l.returned));
+    const zero = Money.zero(l.gross.currency.code);
+    return gross.isPositive()
+      ? { lineNo: l.lineNo, gross, tax: tax.isNegative() ? zero : tax }
+      : { lineNo: l.lineNo, gross: zero, tax: zero };
+  });
+}
+
+/**
+ * The lines of an order as its settlement-plan installments bill them: kept gross and VAT (see
+ * {@link keptLines}) and what installments billed on each for kept goods (`planBilled −
+ * planCredit`). `undefined` for an order billed by installments before lines kept
+ * `planBilled` (its installments are spread the older way, see `spreadOverLines`).
+ */
+export function planLineBasis(order: SalesOrder):
+  | {
+      readonly lineNo: number;
+      readonly keptGross: Money;
+      readonly keptTax: Money;
+      readonly billed: Money;
+    }[]
+  | undefined {
+  const legacy =
+    order.installmentsBilled?.isPositive() === true &&
+    order.lines.every((l) => l.planBilled === undefined);
+  if (legacy) return undefined;
+  const kept = keptLines(order);
+  return order.lines.map((l, i) => {
+    const k = kept[i] as { gross: Money; tax: Money };
+    const zero = Money.zero(l.gross.currency.code);
+    return {
+      lineNo: l.lineNo,
+      keptGross: k.gross,
+      keptTax: k.tax,
+      billed: (l.planBilled ?? zero).subtract(l.planCredit ?? zero),
+    };
+  });
+}
+
+/**
  * The exposure an order holds on its credit account: open quantities (in a reserving state) in
  * `orders`, delivered-not-invoiced quantities in `uninvoiced`. (Receivables belong to invoices.)
- * Money billed by settlement-plan installments (`installmentsBilled`) is taken off as money
- * flows: first from `uninvoiced` (delivered goods billed), the rest from `orders` (billed ahead
+ * Money billed by settlement-plan installments for kept goods (`billedForKept`) is taken off as
+ * money flows: first from `uninvoiced` (delivered goods billed), the rest from `orders` (billed ahead
  * of delivery).
  */
 export function orderBuckets(order: SalesOrder): Buckets {
   if (order.credit === null) return NO_BUCKETS;
   const v = lineValues(order);
-  const billed = order.installmentsBilled?.amount ?? ZERO;
+  const billed = billedForKept(order);
   const uninvoiced = max0(v.uninvoiced.minus(billed));
   const orders = max0(v.orders.minus(max0(billed.minus(v.uninvoiced))));
   const c = order.credit;
@@ -159,11 +218,11 @@ export function orderBuckets(order: SalesOrder): Buckets {
 
 /**
  * The delivered value of an order not billed yet by settlement-plan installments: Σ the value
- * of each line's delivered-not-invoiced quantity, less `installmentsBilled` (never negative).
+ * of each line's delivered-not-invoiced quantity, less `billedForKept` (never negative).
  * What an installment may bill without adding exposure when the order reserves nothing.
  */
 export function deliveredUnbilled(order: SalesOrder): Money {
-  const billed = order.installmentsBilled?.amount ?? ZERO;
+  const billed = billedForKept(order);
   return Money.of(max0(lineValues(order).uninvoiced.minus(billed)), order.currency);
 }
 
@@ -256,7 +315,8 @@ export interface OrderProgress {
   readonly delivery: Progress;
   /**
    * Invoiced less credited against delivered less returned (what the customer keeps); for an
-   * order billed by settlement-plan installments, the installments billed against its gross.
+   * order billed by settlement-plan installments, the installments billed against its gross
+   * (against `planTotalOf` once goods came back).
    */
   readonly billing: Progress;
   /** Paid against invoiced less credited. */

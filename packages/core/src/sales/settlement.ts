@@ -15,7 +15,10 @@
  *   the order is confirmed, `delivery` when it is fully delivered), idempotently;
  * - {@link cutPlanForReturn} takes returned goods off the installments not yet billed and
  *   says what is left to credit on installment invoices;
- * - {@link spreadOverLines} spreads an installment's amount over the order's lines for its
+ * - {@link spreadInstallment} spreads an installment's amount over the order's lines by what each
+ *   still has to bill for the goods it keeps, so invoices never bill returned goods and each line
+ *   ends billed exactly its kept gross and VAT;
+ * - {@link spreadOverLines} (orders billed before lines kept what was billed on them) spreads an installment's amount over the order's lines for its
  *   invoice, so that the invoice lines add up to the installment exactly.
  *
  * An `invoiced` installment never changes again; an achieved (`due`) one changes only when a
@@ -119,7 +122,7 @@ export interface SettlementPlan {
   readonly orderNumber: string;
   /** The order's bill-to party. */
   readonly customerId: string;
-  /** The contract total (the order's gross); Σ installments = total. */
+  /** The contract total (the order's gross less `planReduction`, see `planTotalOf`); Σ installments = total. */
   readonly total: Money;
   /** Installments, in the rules' order. */
   readonly installments: readonly Installment[];
@@ -886,6 +889,59 @@ export function achieveByFlow(
     events.push(t.value.event);
   });
   return { plan: current, events };
+}
+
+/** One order line as an installment bills it (see {@link spreadInstallment}). */
+export interface PlanLineBasis {
+  /** The order line. */
+  readonly lineNo: number;
+  /** Its gross less the value of what came back. */
+  readonly keptGross: Money;
+  /** Its VAT less that of what came back. */
+  readonly keptTax: Money;
+  /** Gross installments billed on it for kept goods (`planBilled − planCredit`). */
+  readonly billed: Money;
+}
+
+/**
+ * Spreads an installment's gross `amount` over order lines in proportion to what each still
+ * has to bill (`keptGross − billed`, with `allocate`, so the parts add up to `amount` exactly),
+ * each part's VAT at its line's own ratio, cumulative over what the line billed
+ * (`shareOf(keptTax, keptGross, billed, part)`). When the last installment bills all that is
+ * left, every line has been billed exactly its kept gross and VAT, whatever returns and
+ * amendments happened in between — returned goods are never billed, and a two-rate contract's
+ * invoices carry each rate's own VAT. Lines with nothing left get zero parts (returned in the
+ * given order). When no line has anything left (rounding after returns) the amount goes by kept
+ * gross, else by gross.
+ *
+ * @throws TradecoreBug `SPREAD_NO_WEIGHT` when `amount` is not zero but no line has any gross.
+ */
+export function spreadInstallment(
+  amount: Money,
+  lines: readonly PlanLineBasis[],
+): InstallmentLinePart[] {
+  const zero = Money.zero(amount.currency.code);
+  const rest = lines.map((l) => {
+    const r = l.keptGross.subtract(l.billed);
+    return r.isPositive() ? r.amount : new Dec(0);
+  });
+  const kept = lines.map((l) => (l.keptGross.isPositive() ? l.keptGross.amount : new Dec(0)));
+  const positive = (ws: Dec[]) => ws.some((w) => w.greaterThan(0));
+  const weights = positive(rest) ? rest : positive(kept) ? kept : undefined;
+  if (weights === undefined) {
+    if (amount.isZero()) {
+      return lines.map((l) => ({ lineNo: l.lineNo, net: zero, tax: zero, gross: zero }));
+    }
+    throw new TradecoreBug('SPREAD_NO_WEIGHT', `cannot spread ${amount} over lines worth nothing`);
+  }
+  const parts = allocate(amount, weights);
+  return lines.map((l, i) => {
+    const gross = parts[i] as Money;
+    const tax = l.keptGross.isPositive()
+      ? shareOf(l.keptTax, l.keptGross.amount, l.billed.amount, gross.amount)
+      : zero;
+    return { lineNo: l.lineNo, net: gross.subtract(tax), tax, gross };
+  });
 }
 
 /** One order line's part of an installment invoice. */

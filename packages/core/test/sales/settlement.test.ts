@@ -24,6 +24,7 @@ import {
   type SettlementPlan,
   type SettlementRule,
   settlementRuleIssues,
+  spreadInstallment,
   withinBounds,
 } from '../../src/sales/settlement';
 import { unitsToString } from '../money/arbitraries';
@@ -261,6 +262,18 @@ describe('settlement plans — returns', () => {
 
 const MILLION = 1_000_000;
 
+/** `total` split by integer weights (sum exact). */
+function allocateParts(total: Money, weights: number[]): Money[] {
+  const sum = weights.reduce((a, w) => a + w, 0);
+  let before = 0;
+  return weights.map((w) => {
+    const at = (x: number) => total.multiply(new Dec(x).dividedBy(sum)).round('down');
+    const part = at(before + w).subtract(at(before));
+    before += w;
+    return part;
+  });
+}
+
 /** Rules with shares in millionths summing to exactly 1, and bounds around each share. */
 const rulesArb: fc.Arbitrary<SettlementRule[]> = fc
   .integer({ min: 1, max: 6 })
@@ -473,6 +486,73 @@ describe('settlement plans — laws', () => {
             }
             p = cut.plan;
           }
+        },
+      ),
+      runs,
+    );
+  });
+
+  it('spreadInstallment: parts add up; billing all that is left bills each line exactly its kept gross and VAT', () => {
+    const lineArb = fc
+      .record({
+        gross: fc.bigInt({ min: 0n, max: 10n ** 9n }),
+        taxPermille: fc.integer({ min: 0, max: 200 }),
+        billedPermille: fc.integer({ min: 0, max: 1000 }),
+      })
+      .map((l) => {
+        const gross = cny(fromUnits(l.gross, 2).toFixed(2));
+        const tax = gross.multiply(new Dec(l.taxPermille).dividedBy(1000)).round('half-up');
+        const billed = gross.multiply(new Dec(l.billedPermille).dividedBy(1000)).round('down');
+        return { gross, tax, billed };
+      });
+    fc.assert(
+      fc.property(
+        fc.array(lineArb, { minLength: 1, maxLength: 6 }),
+        fc.array(fc.integer({ min: 1, max: 100 }), { minLength: 1, maxLength: 5 }),
+        (lines, cuts) => {
+          let basis = lines.map((l, i) => ({
+            lineNo: i + 1,
+            keptGross: l.gross,
+            keptTax: l.tax,
+            billed: l.billed,
+          }));
+          const taxBilled = lines.map((l) => l.tax.multiply(0));
+          const taxBefore = lines.map((l) =>
+            l.gross.isZero()
+              ? l.tax.multiply(0)
+              : l.tax.multiply(l.billed.amount.dividedBy(l.gross.amount)).round('half-up'),
+          );
+          const left = Money.sum(
+            basis.map((b) => b.keptGross.subtract(b.billed)),
+            'CNY',
+          );
+          fc.pre(left.isPositive());
+          const amounts = allocateParts(left, cuts);
+          for (const amount of amounts) {
+            const parts = spreadInstallment(amount, basis);
+            expect(
+              Money.sum(
+                parts.map((p) => p.gross),
+                'CNY',
+              ).equals(amount),
+            ).toBe(true);
+            for (const p of parts) expect(p.net.add(p.tax).equals(p.gross)).toBe(true);
+            parts.forEach((p, i) => {
+              taxBilled[i] = (taxBilled[i] as Money).add(p.tax);
+            });
+            basis = basis.map((b, i) => ({
+              ...b,
+              billed: b.billed.add((parts[i] as { gross: Money }).gross),
+            }));
+          }
+          basis.forEach((b, i) => {
+            expect(b.billed.equals(b.keptGross)).toBe(true);
+            if (!b.keptGross.isZero()) {
+              expect((taxBilled[i] as Money).add(taxBefore[i] as Money).equals(b.keptTax)).toBe(
+                true,
+              );
+            }
+          });
         },
       ),
       runs,

@@ -636,6 +636,123 @@ export function settlementSuite(h: StoreHarness): void {
       expect([i1.amountCredited?.toFixed(), invoiceStatus(i1)]).toEqual(['33.90', 'credited']);
     });
 
+    /** 10 × P1 (113.00, 13 % VAT) + 40 × P2 (106.00, 6 %) = 219.00, planned 30/60/10. */
+    async function twoRateContract(prefix: string) {
+      const ctx = await setup(prefix);
+      const o = unwrap(
+        await ctx.tc.draftSalesOrder(ctx.t, {
+          customerId: 'HQ',
+          warehouseId: 'W',
+          priceListId: 'PL',
+          lines: [
+            { productId: 'P1', quantity: '10' },
+            { productId: 'P2', quantity: '40' },
+          ],
+        }),
+      );
+      unwrap(await ctx.tc.createSettlementPlan(ctx.t, { orderId: o.id, rules: RULES }));
+      unwrap(await ctx.tc.confirmSalesOrder(ctx.t, { orderId: o.id }));
+      return { ...ctx, o };
+    }
+    const vatOf = (
+      invs: readonly {
+        lines: readonly { orderLineNo: number; net: unknown; tax: unknown }[];
+      }[],
+    ) => invs.flatMap((i) => i.lines.map((l) => `${l.orderLineNo}:${l.net}+${l.tax}`));
+
+    it('bills returned goods never and credits them at their own VAT on a two-rate contract', async () => {
+      const { t, tc, o } = await twoRateContract('stl-2rate');
+      const inv1 = unwrap(await tc.invoiceInstallment(t, { planId: o.id, milestone: 'signing' }));
+      const d = unwrap(await tc.deliverSalesOrder(t, { orderId: o.id }));
+      const inv2 = unwrap(await tc.invoiceInstallment(t, { planId: o.id, milestone: 'delivery' }));
+      expect(vatOf([inv1, inv2])).toEqual([
+        '1:CNY 30.00+CNY 3.90',
+        '2:CNY 30.00+CNY 1.80',
+        '1:CNY 60.00+CNY 7.80',
+        '2:CNY 60.00+CNY 3.60',
+      ]);
+      // All of P1 back: 101.70 of it was billed (to credit), 11.30 comes off acceptance.
+      const r = unwrap(
+        await tc.returnGoods(t, {
+          deliveryId: d.id,
+          lines: [{ deliveryLineNo: 1, quantity: '10' }],
+          reason: 'recalled',
+          responsibility: 'supplier',
+        }),
+      );
+      expect(r.planCredit?.toFixed()).toBe('101.70');
+      expect(states(unwrap(await tc.getSettlementPlan(t, o.id)))).toEqual([
+        'signing 65.70 invoiced',
+        'delivery 131.40 invoiced',
+        'acceptance 10.60 open',
+      ]);
+      // Credited on P1's lines only, at 13 %: on each invoice what its P1 line billed.
+      const cn2 = unwrap(
+        await tc.issueCreditNote(t, { invoiceId: inv2.id, returnId: r.id, reason: 'recall' }),
+      );
+      const cn1 = unwrap(
+        await tc.issueCreditNote(t, { invoiceId: inv1.id, returnId: r.id, reason: 'recall' }),
+      );
+      expect(vatOf([cn2, cn1])).toEqual(['1:CNY 60.00+CNY 7.80', '1:CNY 30.00+CNY 3.90']);
+      const more = await tc.issueCreditNote(t, { invoiceId: inv1.id, returnId: r.id, reason: 'x' });
+      expect(!more.ok && more.error.code).toBe('CREDIT_EXCEEDS_AMOUNT');
+      // Acceptance bills only what P2 has left: 10.00 + 0.60.
+      unwrap(
+        await tc.achieveMilestone(t, {
+          planId: o.id,
+          milestone: 'acceptance',
+          achievedOn: '2026-11-22',
+        }),
+      );
+      const inv3 = unwrap(
+        await tc.invoiceInstallment(t, { planId: o.id, milestone: 'acceptance' }),
+      );
+      expect(vatOf([inv3])).toEqual(['2:CNY 10.00+CNY 0.60']);
+      const tb = unwrap(await tc.trialBalance(t));
+      const net = (acc: string) => {
+        const b = tb.find((x) => x.account === acc);
+        return b ? b.credit.minus(b.debit).toFixed(2) : '0.00';
+      };
+      // Revenue and VAT are P2's alone: 100.00 at 6 %.
+      expect([net('6001'), net('222101'), net('1122')]).toEqual(['100.00', '6.00', '-106.00']);
+      const s = unwrap(await tc.creditStatus(t, 'HQ'))!;
+      expect([s.buckets.orders, s.buckets.uninvoiced, s.buckets.receivables].map(String)).toEqual([
+        'CNY 0.00',
+        'CNY 0.00',
+        'CNY 106.00',
+      ]);
+      const order = unwrap(await tc.getSalesOrder(t, o.id))!;
+      expect([order.progress.billing, order.status]).toEqual(['full', 'to_collect']);
+    });
+
+    it('bills only kept goods when they came back before the installments were invoiced', async () => {
+      const { t, tc, o } = await twoRateContract('stl-2rate-early');
+      const d = unwrap(await tc.deliverSalesOrder(t, { orderId: o.id }));
+      unwrap(
+        await tc.returnGoods(t, {
+          deliveryId: d.id,
+          lines: [{ deliveryLineNo: 1, quantity: '10' }],
+          reason: 'recalled',
+          responsibility: 'supplier',
+        }),
+      );
+      // 113.00 off: acceptance (21.90) first, then 91.10 off the due delivery installment.
+      expect(states(unwrap(await tc.getSettlementPlan(t, o.id)))).toEqual([
+        'signing 65.70 due',
+        'delivery 40.30 due',
+        'acceptance 0.00 open',
+      ]);
+      const inv1 = unwrap(await tc.invoiceInstallment(t, { planId: o.id, milestone: 'signing' }));
+      const inv2 = unwrap(await tc.invoiceInstallment(t, { planId: o.id, milestone: 'delivery' }));
+      expect(vatOf([inv1, inv2])).toEqual(['2:CNY 61.98+CNY 3.72', '2:CNY 38.02+CNY 2.28']);
+      const s = unwrap(await tc.creditStatus(t, 'HQ'))!;
+      expect([s.buckets.orders, s.buckets.uninvoiced, s.buckets.receivables].map(String)).toEqual([
+        'CNY 0.00',
+        'CNY 0.00',
+        'CNY 106.00',
+      ]);
+    });
+
     it('plans a contract without the goods returned before it, and keeps that through amendments', async () => {
       const { t, tc } = await setup('stl-preret');
       const o = unwrap(
