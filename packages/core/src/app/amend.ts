@@ -60,14 +60,21 @@ export async function amendSalesOrder(
   const order = o.value;
   if (!['draft', 'credit_hold', 'confirmed'].includes(order.state))
     return err(notAllowedIn(uow, order, 'amend'));
+  // A line of a plan order keeps at least what installments billed on it for kept goods (at
+  // its price), above what came back: else its VAT would be billed on goods it no longer has.
+  const planMinimum = (l: SalesOrderLine) => {
+    const billed = (l.planBilled?.amount ?? ZERO).minus(l.planCredit?.amount ?? ZERO);
+    if (!billed.greaterThan(0) || !l.gross.isPositive()) return ZERO;
+    return l.returned.plus(billed.times(l.quantity.value).dividedBy(l.gross.amount));
+  };
   const minimum = (l: SalesOrderLine) => {
     const g = lineLedger(l, order.state);
-    return Dec.max(g.delivered, g.netInvoiced);
+    return Dec.max(g.delivered, g.netInvoiced, planMinimum(l));
   };
   const below = (l: SalesOrderLine, qty: Dec, field: string) =>
     err<QuantityBelowFulfilledError>({
       code: 'QUANTITY_BELOW_FULFILLED',
-      message: `${field}: line ${l.lineNo} can't go below ${minimum(l)} ${l.quantity.unit} (delivered or invoiced)`,
+      message: `${field}: line ${l.lineNo} can't go below ${minimum(l)} ${l.quantity.unit} (delivered, invoiced, or billed by installments)`,
       field,
       lineNo: l.lineNo,
       requested: Quantity.of(qty, l.quantity.unit),
@@ -86,7 +93,7 @@ export async function amendSalesOrder(
     const l = order.lines.find((x) => x.lineNo === c.lineNo);
     if (!l) return missing(c.lineNo, `changes.${i}.lineNo`);
     if (c.quantity.lessThan(minimum(l))) return below(l, c.quantity, `changes.${i}.quantity`);
-    if (c.reprice && l.invoiced.greaterThan(0)) {
+    if (c.reprice && (l.invoiced.greaterThan(0) || l.planBilled?.isPositive() === true)) {
       return err<ValidationError>({
         code: 'VALIDATION_FAILED',
         message: `changes.${i}.reprice: line ${l.lineNo} was invoiced; its price is final`,

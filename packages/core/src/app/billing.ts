@@ -572,10 +572,22 @@ function amountCreditLines(
         ),
       );
     }
-    const back = new Set(ret.lines.map((rl) => rl.orderLineNo));
+    // Each returned line's own rest (returns recorded before it was kept per line: the
+    // returned lines' room).
+    const rest = new Map<number, Money | null>(ret.lines.map((rl) => [rl.orderLineNo, null]));
+    if (ret.planCreditLines !== undefined) {
+      rest.clear();
+      for (const pl of ret.planCreditLines)
+        rest.set(pl.orderLineNo, pl.amount.subtract(pl.credited));
+    }
     room = room.map((m, i) => {
       const il = invoice.lines[i] as InvoiceLine;
-      return il.orderId === ret.orderId && back.has(il.orderLineNo) ? m : zero;
+      if (il.orderId !== ret.orderId || !rest.has(il.orderLineNo)) return zero;
+      const r = rest.get(il.orderLineNo);
+      if (r === null || r === undefined) return m;
+      const w = Money.min(m, r);
+      rest.set(il.orderLineNo, r.subtract(w));
+      return w.isPositive() ? w : zero;
     });
     const forReturn = (ret.planCredit ?? zero).subtract(ret.planCredited ?? zero);
     const onLines = Money.sum(room, currency);
@@ -878,7 +890,24 @@ export async function issueCreditNote(uow: UnitOfWork, input: z.output<typeof cr
     const savedR = await uow.save(SALES_KINDS.salesReturn, {
       ...ret,
       creditNoteIds: [...ret.creditNoteIds, id],
-      ...(byAmount ? { planCredited: (ret.planCredited ?? Money.zero(currency)).add(gross) } : {}),
+      ...(byAmount
+        ? {
+            planCredited: (ret.planCredited ?? Money.zero(currency)).add(gross),
+            ...(ret.planCreditLines === undefined
+              ? {}
+              : {
+                  planCreditLines: ret.planCreditLines.map((pl) => ({
+                    ...pl,
+                    credited: pl.credited.add(
+                      Money.sum(
+                        lines.filter((c) => c.orderLineNo === pl.orderLineNo).map((c) => c.gross),
+                        currency,
+                      ),
+                    ),
+                  })),
+                }),
+          }
+        : {}),
     });
     if (!savedR.ok) return savedR;
   }

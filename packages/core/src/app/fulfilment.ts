@@ -362,6 +362,7 @@ export async function returnGoods(uow: UnitOfWork, input: z.output<typeof return
   // beyond the goods the line keeps is left to credit by amount; the rest of the goods' value
   // comes off the installments not billed yet.
   let planCredit: Money | undefined;
+  let planCredits = new Map<number, Money>();
   const plan = await planOf(uow, order);
   if (plan !== undefined) {
     const zero = Money.zero(order.currency);
@@ -388,6 +389,7 @@ export async function returnGoods(uow: UnitOfWork, input: z.output<typeof return
       credits.set(x.lineNo, x.credit.add(add));
     }
     planCredit = Money.sum([...credits.values()], order.currency);
+    planCredits = credits;
     after = {
       ...after,
       lines: after.lines.map((l) => {
@@ -449,7 +451,19 @@ export async function returnGoods(uow: UnitOfWork, input: z.output<typeof return
     lines,
     totalCost,
     creditNoteIds: [],
-    ...(planCredit === undefined ? {} : { planCredit, planCredited: Money.zero(order.currency) }),
+    ...(planCredit === undefined
+      ? {}
+      : {
+          planCredit,
+          planCredited: Money.zero(order.currency),
+          planCreditLines: [...planCredits]
+            .filter(([, amount]) => amount.isPositive())
+            .map(([orderLineNo, amount]) => ({
+              orderLineNo,
+              amount,
+              credited: Money.zero(order.currency),
+            })),
+        }),
     postedAt: uow.now,
   };
   const created = await uow.create(SALES_KINDS.salesReturn, ret);

@@ -478,6 +478,16 @@ export interface SalesReturn {
   readonly planCredit?: Money;
   /** Σ gross of the amount credit notes issued for `planCredit` so far. */
   readonly planCredited?: Money;
+  /**
+   * `planCredit` per returned order line, with what was credited against each so far: a credit
+   * note for the return goes on each line's invoice lines up to its own rest, so every line is
+   * credited at its own VAT. Absent on returns recorded before it was kept.
+   */
+  readonly planCreditLines?: readonly {
+    readonly orderLineNo: number;
+    readonly amount: Money;
+    readonly credited: Money;
+  }[];
   /** When. */
   readonly postedAt: string;
 }

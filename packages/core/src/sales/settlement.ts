@@ -912,7 +912,7 @@ export interface PlanLineBasis {
  * amendments happened in between — returned goods are never billed, and a two-rate contract's
  * invoices carry each rate's own VAT. Lines with nothing left get zero parts (returned in the
  * given order). When no line has anything left (rounding after returns) the amount goes by kept
- * gross, else by gross.
+ * gross.
  *
  * @throws TradecoreBug `SPREAD_NO_WEIGHT` when `amount` is not zero but no line has any gross.
  */

@@ -114,7 +114,8 @@ export interface ContractExecutionTotals {
    */
   readonly toInvoiceValue: Money;
   /**
-   * Delivered and not yet billed: Σ line `uninvoicedValue` less `installmentsBilled`, never
+   * Delivered and not yet billed: Σ line `uninvoicedValue` less what installments billed for
+   * kept goods (`billedForKept`: `installmentsBilled` less the returned goods' `planCredit`), never
    * negative (the ledger's `deliveredUnbilled`, what the credit buckets hold as uninvoiced).
    */
   readonly uninvoicedValue: Money;
@@ -191,7 +192,7 @@ export interface ContractExecution extends ContractRef {
  * invoice and to collect, and percentages. Pure: the ledger helpers do all the arithmetic.
  *
  * Laws: `value` and `deliveredValue` are Σ lines; `invoicedValue` is Σ lines +
- * `installmentsBilled`; `uninvoicedValue = max(0, Σ lines − installmentsBilled)`; `toInvoiceValue = value − invoicedValue`, per line and in total;
+ * `installmentsBilled`; `uninvoicedValue = max(0, Σ lines − billedForKept)`; `toInvoiceValue = value − invoicedValue`, per line and in total;
  * `toCollect = max(0, billed − collected)`.
  *
  * @example

@@ -725,6 +725,57 @@ export function settlementSuite(h: StoreHarness): void {
       expect([order.progress.billing, order.status]).toEqual(['full', 'to_collect']);
     });
 
+    it('credits a return over several lines on each line by its own share, and keeps lines from being cut below what was billed', async () => {
+      const { t, tc, o } = await twoRateContract('stl-2rate-mix');
+      const inv1 = unwrap(await tc.invoiceInstallment(t, { planId: o.id, milestone: 'signing' }));
+      // Nothing delivered yet: P1 cannot go below the 3 units its 33.90 billed, nor be repriced.
+      const fp = await snapshot(t);
+      const cut = await tc.amendSalesOrder(t, {
+        orderId: o.id,
+        reason: 'less',
+        amendedBy: 'u1',
+        changes: [{ lineNo: 1, quantity: '2' }],
+      });
+      expect(!cut.ok && cut.error).toMatchObject({
+        code: 'QUANTITY_BELOW_FULFILLED',
+        field: 'changes.0.quantity',
+      });
+      expect(!cut.ok && String((cut.error as { minimum?: unknown }).minimum)).toBe('3 EA');
+      const reprice = await tc.amendSalesOrder(t, {
+        orderId: o.id,
+        reason: 'price',
+        amendedBy: 'u1',
+        changes: [{ lineNo: 1, quantity: '10', reprice: true }],
+      });
+      expect(!reprice.ok && reprice.error.code).toBe('VALIDATION_FAILED');
+      expect(await snapshot(t)).toBe(fp);
+
+      const d = unwrap(await tc.deliverSalesOrder(t, { orderId: o.id }));
+      // 8 of P1 back (keeps 22.60, billed 33.90: 11.30 to credit) and 5 of P2 (keeps 92.75,
+      // billed 31.80: nothing to credit).
+      const r = unwrap(
+        await tc.returnGoods(t, {
+          deliveryId: d.id,
+          lines: [
+            { deliveryLineNo: 1, quantity: '8' },
+            { deliveryLineNo: 2, quantity: '5' },
+          ],
+          reason: 'overstock',
+          responsibility: 'customer',
+        }),
+      );
+      expect(r.planCredit?.toFixed()).toBe('11.30');
+      expect(r.planCreditLines?.map((l) => [l.orderLineNo, l.amount.toFixed()])).toEqual([
+        [1, '11.30'],
+      ]);
+      const cn = unwrap(
+        await tc.issueCreditNote(t, { invoiceId: inv1.id, returnId: r.id, reason: 'return' }),
+      );
+      expect(vatOf([cn])).toEqual(['1:CNY 10.00+CNY 1.30']);
+      const inv2 = unwrap(await tc.invoiceInstallment(t, { planId: o.id, milestone: 'delivery' }));
+      expect(vatOf([inv2])).toEqual(['2:CNY 57.50+CNY 3.45']);
+    });
+
     it('bills only kept goods when they came back before the installments were invoiced', async () => {
       const { t, tc, o } = await twoRateContract('stl-2rate-early');
       const d = unwrap(await tc.deliverSalesOrder(t, { orderId: o.id }));
