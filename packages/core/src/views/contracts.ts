@@ -110,7 +110,9 @@ export interface ContractExecutionTotals {
   readonly invoicedValue: Money;
   /**
    * Outstanding to invoice: `value − invoicedValue` (= Σ line `toInvoiceValue` −
-   * `installmentsBilled`). Negative only when more than the contract was invoiced.
+   * `installmentsBilled`), less, on a plan order, the returned goods taken off its plan
+   * (`planReduction`: they will not be billed). Negative only when more than the contract was
+   * invoiced.
    */
   readonly toInvoiceValue: Money;
   /**
@@ -192,7 +194,7 @@ export interface ContractExecution extends ContractRef {
  * invoice and to collect, and percentages. Pure: the ledger helpers do all the arithmetic.
  *
  * Laws: `value` and `deliveredValue` are Σ lines; `invoicedValue` is Σ lines +
- * `installmentsBilled`; `uninvoicedValue = max(0, Σ lines − billedForKept)`; `toInvoiceValue = value − invoicedValue`, per line and in total;
+ * `installmentsBilled`; `uninvoicedValue = max(0, Σ lines − billedForKept)`; `toInvoiceValue = value − invoicedValue`, per line and in total (less `planReduction` in total);
  * `toCollect = max(0, billed − collected)`.
  *
  * @example
@@ -250,7 +252,7 @@ export function contractExecution(order: SalesOrder): ContractExecution {
       deliveredValue,
       installmentsBilled,
       invoicedValue,
-      toInvoiceValue: value.subtract(invoicedValue),
+      toInvoiceValue: value.subtract(invoicedValue).subtract(order.planReduction ?? zero),
       uninvoicedValue: deliveredUnbilled(order),
       billed,
       collected,

@@ -534,6 +534,11 @@ export function settlementSuite(h: StoreHarness): void {
       expect(await credit()).toEqual(['0.00', '0.00', '90.40']);
       order = unwrap(await tc.getSalesOrder(t, o.id))!;
       expect([order.progress.billing, order.status]).toEqual(['full', 'to_collect']);
+      // The contract view: the returned 22.60 is not to invoice, so nothing is left.
+      const x = unwrap(await tc.contractExecution(t, { orderId: o.id }));
+      expect(
+        [x.totals.value, x.totals.invoicedValue, x.totals.toInvoiceValue].map((m) => m.toFixed()),
+      ).toEqual(['113.00', '90.40', '0.00']);
 
       // 3 more back (33.90): nothing is left unbilled, so all of it is to credit.
       const planBefore = unwrap(await tc.getSettlementPlan(t, o.id));
