@@ -20,7 +20,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fingerprint } from '../fingerprint';
 import { seedSlice, tradecoreFor } from '../fixtures';
-import { freshTenant, peek, type StoreHarness } from '../harness';
+import { all, freshTenant, peek, type StoreHarness } from '../harness';
 
 const CNY = (amount: string) => ({ amount, currency: 'CNY' });
 
@@ -779,6 +779,39 @@ export function settlementSuite(h: StoreHarness): void {
       expect(vatOf([cn])).toEqual(['1:CNY 10.00+CNY 1.30']);
       const inv2 = unwrap(await tc.invoiceInstallment(t, { planId: o.id, milestone: 'delivery' }));
       expect(vatOf([inv2])).toEqual(['2:CNY 57.50+CNY 3.45']);
+    });
+
+    it('never credits an installment invoice beyond its gross under concurrent credit notes by amount', async () => {
+      const { t, tc } = await setup('stl-cn-race');
+      const o = unwrap(
+        await tc.draftSalesOrder(t, {
+          customerId: 'HQ',
+          warehouseId: 'W',
+          priceListId: 'PL',
+          lines: [{ productId: 'P1', quantity: '10' }],
+        }),
+      );
+      unwrap(await tc.createSettlementPlan(t, { orderId: o.id, rules: RULES }));
+      unwrap(await tc.confirmSalesOrder(t, { orderId: o.id }));
+      const inv = unwrap(await tc.invoiceInstallment(t, { planId: o.id, milestone: 'signing' }));
+      // 33.90 billed; twelve concurrent notes of 5.00 each: at most six fit. The rest are
+      // refused — for lack of room, or after losing the optimistic race `maxAttempts` times.
+      const results = await all(Array.from({ length: 12 }), () =>
+        tc.issueCreditNote(t, { invoiceId: inv.id, amount: CNY('5.00'), reason: 'race' }),
+      );
+      const ok = results.filter((r) => r.ok).length;
+      expect(ok).toBeGreaterThan(0);
+      expect(ok).toBeLessThanOrEqual(6);
+      for (const r of results)
+        if (!r.ok) expect(['CREDIT_EXCEEDS_AMOUNT', 'VERSION_CONFLICT']).toContain(r.error.code);
+      const credited = new Dec(5).times(ok);
+      const left = new Dec('33.90').minus(credited).toFixed(2);
+      const after = unwrap(await tc.getInvoice(t, inv.id))!;
+      expect(after.amountCredited?.toFixed()).toBe(credited.toFixed(2));
+      const s = unwrap(await tc.creditStatus(t, 'HQ'))!;
+      expect(s.buckets.receivables.toFixed()).toBe(left);
+      const ar = unwrap(await tc.trialBalance(t, 'HQ')).find((b) => b.account === '1122');
+      expect(ar?.debit.minus(ar.credit).toFixed(2)).toBe(left);
     });
 
     it('bills only kept goods when they came back before the installments were invoiced', async () => {
