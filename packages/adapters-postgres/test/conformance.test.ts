@@ -30,6 +30,17 @@ const probe = await serverPool('adapters-postgres conformance', 1);
 await probe?.end();
 const schema = uniqueSchema('tc_conf');
 const pools: pg.Pool[] = [];
+// One pool for every suite: a pool per suite kept up to 20 connections each open (idle ones
+// linger), and with the other test files' pools that went past the server's max_connections
+// (100 by default) — "sorry, too many clients already".
+let shared: pg.Pool | undefined;
+function sharedPool(): pg.Pool {
+  if (shared === undefined) {
+    shared = new pg.Pool(serverConfig(20));
+    pools.push(shared);
+  }
+  return shared;
+}
 
 describe.runIf(probe !== undefined)('PostgreSQL server', () => {
   afterAll(async () => {
@@ -41,11 +52,8 @@ describe.runIf(probe !== undefined)('PostgreSQL server', () => {
 
   runConformanceSuite({
     name: 'postgres (server)',
-    open: async () => {
-      const pool = new pg.Pool(serverConfig(20));
-      pools.push(pool);
-      return createPostgresStore({ driver: fromPgPool(pool), schema, migrate: true });
-    },
+    open: async () =>
+      createPostgresStore({ driver: fromPgPool(sharedPool()), schema, migrate: true }),
     close: async () => {},
   });
 
@@ -77,8 +85,7 @@ describe.runIf(probe !== undefined)('PostgreSQL server', () => {
     }
 
     it('the adapter holds and the naive variant oversells under 100 concurrent callers', async () => {
-      const pool = new pg.Pool(serverConfig(20));
-      pools.push(pool);
+      const pool = sharedPool();
       const store: PostgresStore = await createPostgresStore({
         driver: fromPgPool(pool),
         schema,
