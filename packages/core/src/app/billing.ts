@@ -539,6 +539,84 @@ export async function settleOpenItems(
 }
 
 /**
+ * The lines of a credit note by quantities on an invoice of quantities: the given invoice line
+ * quantities, or a return's quantities on this invoice's lines of its order lines, or all that
+ * is left on the invoice — each line's net and VAT cumulative over its credited quantity
+ * (`shareOf`). More than a line billed less what was credited is `CREDIT_EXCEEDS_INVOICED`.
+ */
+function quantityCreditLines(
+  invoice: Invoice,
+  ret: SalesReturn | undefined,
+  given: readonly { invoiceLineNo: number; quantity: Dec }[] | undefined,
+): Result<CreditNoteLine[], NotFoundError | CreditExceedsInvoicedError> {
+  // Requested (invoice line, quantity) pairs.
+  const asks: { invoiceLineNo: number; qty: Dec; field: string }[] = [];
+  if (given) {
+    for (const [k, l] of given.entries())
+      asks.push({ invoiceLineNo: l.invoiceLineNo, qty: l.quantity, field: `lines.${k}.quantity` });
+  } else if (ret) {
+    for (const rl of ret.lines) {
+      let left = rl.quantity.value;
+      for (const il of invoice.lines) {
+        if (!left.greaterThan(0)) break;
+        if (il.orderId !== ret.orderId || il.orderLineNo !== rl.orderLineNo) continue;
+        const open = il.quantity.value.minus(il.credited);
+        const take = Dec.min(open, left);
+        if (take.greaterThan(0))
+          asks.push({ invoiceLineNo: il.lineNo, qty: take, field: 'returnId' });
+        left = left.minus(take);
+      }
+    }
+  } else {
+    for (const il of invoice.lines) {
+      const open = il.quantity.value.minus(il.credited);
+      if (open.greaterThan(0))
+        asks.push({ invoiceLineNo: il.lineNo, qty: open, field: 'invoiceId' });
+    }
+  }
+  const creditedNow = new Map<number, Dec>();
+  const lines: CreditNoteLine[] = [];
+  for (const a of asks) {
+    const il = invoice.lines.find((l) => l.lineNo === a.invoiceLineNo);
+    if (!il) {
+      return err<NotFoundError>({
+        code: 'NOT_FOUND',
+        message: `${a.field.replace(/quantity$/, 'invoiceLineNo')}: invoice ${invoice.number} has no line ${a.invoiceLineNo}`,
+        entity: 'invoice-line',
+        id: String(a.invoiceLineNo),
+        field: a.field.replace(/quantity$/, 'invoiceLineNo'),
+      });
+    }
+    const before = il.credited.plus(creditedNow.get(il.lineNo) ?? ZERO);
+    const creditable = il.quantity.value.minus(before);
+    if (a.qty.greaterThan(creditable)) {
+      return err<CreditExceedsInvoicedError>({
+        code: 'CREDIT_EXCEEDS_INVOICED',
+        message: `${a.field}: ${a.qty} ${il.quantity.unit} exceeds the ${creditable} ${il.quantity.unit} of invoice ${invoice.number} line ${il.lineNo} not yet credited`,
+        field: a.field,
+        invoiceLineNo: il.lineNo,
+        requested: Quantity.of(a.qty, il.quantity.unit),
+        creditable: Quantity.of(creditable, il.quantity.unit),
+      });
+    }
+    creditedNow.set(il.lineNo, (creditedNow.get(il.lineNo) ?? ZERO).plus(a.qty));
+    const net = shareOf(il.net, il.quantity.value, before, a.qty);
+    const tax = shareOf(il.tax, il.quantity.value, before, a.qty);
+    lines.push({
+      invoiceLineNo: il.lineNo,
+      orderId: il.orderId,
+      orderLineNo: il.orderLineNo,
+      productId: il.productId,
+      quantity: Quantity.of(a.qty, il.quantity.unit),
+      net,
+      tax,
+      gross: net.add(tax),
+    });
+  }
+  return ok(lines);
+}
+
+/**
  * The lines of a credit note by amount on an installment invoice: `amount` (by default what
  * `ret` left to credit, else all that is left on the invoice), spread with `allocate` over what
  * the lines have left to credit — for a return, only the lines of the returned order lines, so a
@@ -546,8 +624,8 @@ export async function settleOpenItems(
  * cannot take goes on another installment invoice of the order). Each part's VAT is the line's,
  * cumulative over the line's amount credits (`shareOf`), so a line credited in full over several
  * notes is credited exactly its net and VAT. Quantities are zero. Never more than the invoice's
- * gross less its amount credits, nor, for a return, more than its `planCredit` less what was
- * credited for it or than its lines here have left.
+ * gross less its amount credits, nor, for a return, more than each of its lines has left to
+ * credit (`planCreditLines`) and has left here.
  */
 function amountCreditLines(
   invoice: Invoice,
@@ -572,26 +650,19 @@ function amountCreditLines(
         ),
       );
     }
-    // Each returned line's own rest (returns recorded before it was kept per line: the
-    // returned lines' room).
-    const rest = new Map<number, Money | null>(ret.lines.map((rl) => [rl.orderLineNo, null]));
-    if (ret.planCreditLines !== undefined) {
-      rest.clear();
-      for (const pl of ret.planCreditLines)
-        rest.set(pl.orderLineNo, pl.amount.subtract(pl.credited));
-    }
+    // Each returned line's own rest: what the return left to credit on it.
+    const rest = new Map<number, Money>();
+    for (const pl of ret.planCreditLines ?? [])
+      rest.set(pl.orderLineNo, pl.amount.subtract(pl.credited));
     room = room.map((m, i) => {
       const il = invoice.lines[i] as InvoiceLine;
-      if (il.orderId !== ret.orderId || !rest.has(il.orderLineNo)) return zero;
-      const r = rest.get(il.orderLineNo);
-      if (r === null || r === undefined) return m;
+      const r = il.orderId === ret.orderId ? rest.get(il.orderLineNo) : undefined;
+      if (r === undefined) return zero;
       const w = Money.min(m, r);
       rest.set(il.orderLineNo, r.subtract(w));
       return w.isPositive() ? w : zero;
     });
-    const forReturn = (ret.planCredit ?? zero).subtract(ret.planCredited ?? zero);
-    const onLines = Money.sum(room, currency);
-    cap = Money.min(forReturn, onLines);
+    cap = Money.sum(room, currency);
     basis = 'return';
   }
   if (amount !== undefined) {
@@ -660,22 +731,16 @@ export async function issueCreditNote(uow: UnitOfWork, input: z.output<typeof cr
     ret = r.value;
   }
   const byAmount = invoice.installment !== undefined;
-  const creditedNow = new Map<number, Dec>();
-  const lines: CreditNoteLine[] = [];
-  if (byAmount) {
-    if (input.lines !== undefined) {
-      return err(
-        fieldInvalid(
-          'lines',
-          'by_amount',
-          `invoice ${invoice.number} bills installment ${invoice.installment?.milestone} (money, not quantities): credit it by amount`,
-        ),
-      );
-    }
-    const parts = amountCreditLines(invoice, ret, input.amount);
-    if (!parts.ok) return parts;
-    lines.push(...parts.value);
-  } else if (input.amount !== undefined) {
+  if (byAmount && input.lines !== undefined) {
+    return err(
+      fieldInvalid(
+        'lines',
+        'by_amount',
+        `invoice ${invoice.number} bills installment ${invoice.installment?.milestone} (money, not quantities): credit it by amount`,
+      ),
+    );
+  }
+  if (!byAmount && input.amount !== undefined) {
     return err(
       fieldInvalid(
         'amount',
@@ -684,68 +749,11 @@ export async function issueCreditNote(uow: UnitOfWork, input: z.output<typeof cr
       ),
     );
   }
-  // Requested (invoice line, quantity) pairs.
-  const asks: { invoiceLineNo: number; qty: Dec; field: string }[] = [];
-  if (input.lines) {
-    for (const [k, l] of input.lines.entries())
-      asks.push({ invoiceLineNo: l.invoiceLineNo, qty: l.quantity, field: `lines.${k}.quantity` });
-  } else if (ret && !byAmount) {
-    for (const rl of ret.lines) {
-      let left = rl.quantity.value;
-      for (const il of invoice.lines) {
-        if (!left.greaterThan(0)) break;
-        if (il.orderId !== ret.orderId || il.orderLineNo !== rl.orderLineNo) continue;
-        const open = il.quantity.value.minus(il.credited);
-        const take = Dec.min(open, left);
-        if (take.greaterThan(0))
-          asks.push({ invoiceLineNo: il.lineNo, qty: take, field: 'returnId' });
-        left = left.minus(take);
-      }
-    }
-  } else if (!byAmount) {
-    for (const il of invoice.lines) {
-      const open = il.quantity.value.minus(il.credited);
-      if (open.greaterThan(0))
-        asks.push({ invoiceLineNo: il.lineNo, qty: open, field: 'invoiceId' });
-    }
-  }
-  for (const a of byAmount ? [] : asks) {
-    const il = invoice.lines.find((l) => l.lineNo === a.invoiceLineNo);
-    if (!il) {
-      return err<NotFoundError>({
-        code: 'NOT_FOUND',
-        message: `${a.field.replace(/quantity$/, 'invoiceLineNo')}: invoice ${invoice.number} has no line ${a.invoiceLineNo}`,
-        entity: 'invoice-line',
-        id: String(a.invoiceLineNo),
-        field: a.field.replace(/quantity$/, 'invoiceLineNo'),
-      });
-    }
-    const before = il.credited.plus(creditedNow.get(il.lineNo) ?? ZERO);
-    const creditable = il.quantity.value.minus(before);
-    if (a.qty.greaterThan(creditable)) {
-      return err<CreditExceedsInvoicedError>({
-        code: 'CREDIT_EXCEEDS_INVOICED',
-        message: `${a.field}: ${a.qty} ${il.quantity.unit} exceeds the ${creditable} ${il.quantity.unit} of invoice ${invoice.number} line ${il.lineNo} not yet credited`,
-        field: a.field,
-        invoiceLineNo: il.lineNo,
-        requested: Quantity.of(a.qty, il.quantity.unit),
-        creditable: Quantity.of(creditable, il.quantity.unit),
-      });
-    }
-    creditedNow.set(il.lineNo, (creditedNow.get(il.lineNo) ?? ZERO).plus(a.qty));
-    const net = shareOf(il.net, il.quantity.value, before, a.qty);
-    const tax = shareOf(il.tax, il.quantity.value, before, a.qty);
-    lines.push({
-      invoiceLineNo: il.lineNo,
-      orderId: il.orderId,
-      orderLineNo: il.orderLineNo,
-      productId: il.productId,
-      quantity: Quantity.of(a.qty, il.quantity.unit),
-      net,
-      tax,
-      gross: net.add(tax),
-    });
-  }
+  const built = byAmount
+    ? amountCreditLines(invoice, ret, input.amount)
+    : quantityCreditLines(invoice, ret, input.lines);
+  if (!built.ok) return built;
+  const lines = built.value;
   if (lines.length === 0) {
     return err<CreditExceedsInvoicedError>({
       code: 'CREDIT_EXCEEDS_INVOICED',
@@ -843,17 +851,17 @@ export async function issueCreditNote(uow: UnitOfWork, input: z.output<typeof cr
       ? { amountCredited: (invoice.amountCredited ?? Money.zero(currency)).add(gross) }
       : {}),
     lines: invoice.lines.map((l) => {
+      const mine = lines.filter((c) => c.invoiceLineNo === l.lineNo);
+      if (mine.length === 0) return l;
       if (byAmount) {
-        const mine = lines.filter((c) => c.invoiceLineNo === l.lineNo);
-        if (mine.length === 0) return l;
         const add = Money.sum(
           mine.map((c) => c.gross),
           currency,
         );
         return { ...l, amountCredited: (l.amountCredited ?? Money.zero(currency)).add(add) };
       }
-      const q = creditedNow.get(l.lineNo);
-      return q === undefined ? l : { ...l, credited: l.credited.plus(q) };
+      const q = mine.reduce((a, c) => a.plus(c.quantity.value), ZERO);
+      return { ...l, credited: l.credited.plus(q) };
     }),
   };
   const savedI = await uow.save(SALES_KINDS.invoice, afterInvoice);
@@ -890,22 +898,17 @@ export async function issueCreditNote(uow: UnitOfWork, input: z.output<typeof cr
     const savedR = await uow.save(SALES_KINDS.salesReturn, {
       ...ret,
       creditNoteIds: [...ret.creditNoteIds, id],
-      ...(byAmount
+      ...(byAmount && ret.planCreditLines !== undefined
         ? {
-            planCredited: (ret.planCredited ?? Money.zero(currency)).add(gross),
-            ...(ret.planCreditLines === undefined
-              ? {}
-              : {
-                  planCreditLines: ret.planCreditLines.map((pl) => ({
-                    ...pl,
-                    credited: pl.credited.add(
-                      Money.sum(
-                        lines.filter((c) => c.orderLineNo === pl.orderLineNo).map((c) => c.gross),
-                        currency,
-                      ),
-                    ),
-                  })),
-                }),
+            planCreditLines: ret.planCreditLines.map((pl) => ({
+              ...pl,
+              credited: pl.credited.add(
+                Money.sum(
+                  lines.filter((c) => c.orderLineNo === pl.orderLineNo).map((c) => c.gross),
+                  currency,
+                ),
+              ),
+            })),
           }
         : {}),
     });

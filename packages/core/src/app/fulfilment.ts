@@ -28,10 +28,11 @@ import type {
   ShipToMismatchError,
 } from '../sales/errors';
 import {
+  billsPerLine,
+  lineBilledForKept,
   lineLedger,
   orderBuckets,
   orderLineValue,
-  planLineBasis,
   shareOf,
   toStockUnits,
 } from '../sales/ledger';
@@ -260,7 +261,7 @@ function returnedPlanValues(
   order: SalesOrder,
   perOrderLine: ReadonlyMap<number, Dec>,
 ): { lineNo: number; value: Money; credit: Money }[] {
-  const known = planLineBasis(order) !== undefined;
+  const known = billsPerLine(order);
   const zero = Money.zero(order.currency);
   const out: { lineNo: number; value: Money; credit: Money }[] = [];
   for (const l of order.lines) {
@@ -270,8 +271,7 @@ function returnedPlanValues(
     let credit = zero;
     if (known) {
       const keptAfter = l.gross.subtract(orderLineValue(l, l.returned.plus(q)));
-      const billed = (l.planBilled ?? zero).subtract(l.planCredit ?? zero);
-      const over = billed.subtract(Money.max(keptAfter, zero));
+      const over = lineBilledForKept(l).subtract(Money.max(keptAfter, zero));
       credit = Money.min(Money.max(over, zero), value);
     }
     out.push({ lineNo: l.lineNo, value, credit });
@@ -361,8 +361,7 @@ export async function returnGoods(uow: UnitOfWork, input: z.output<typeof return
   // An order billed by a settlement plan: per returned line, what installments had billed
   // beyond the goods the line keeps is left to credit by amount; the rest of the goods' value
   // comes off the installments not billed yet.
-  let planCredit: Money | undefined;
-  let planCredits = new Map<number, Money>();
+  let planCredits: Map<number, Money> | undefined;
   const plan = await planOf(uow, order);
   if (plan !== undefined) {
     const zero = Money.zero(order.currency);
@@ -388,7 +387,6 @@ export async function returnGoods(uow: UnitOfWork, input: z.output<typeof return
       overflow = overflow.subtract(add);
       credits.set(x.lineNo, x.credit.add(add));
     }
-    planCredit = Money.sum([...credits.values()], order.currency);
     planCredits = credits;
     after = {
       ...after,
@@ -401,7 +399,6 @@ export async function returnGoods(uow: UnitOfWork, input: z.output<typeof return
       ...(cut.reduced.isZero()
         ? {}
         : { planReduction: (order.planReduction ?? zero).add(cut.reduced) }),
-      ...(planCredit.isZero() ? {} : { planCredit: (order.planCredit ?? zero).add(planCredit) }),
     };
   }
   const savedD = await uow.save(SALES_KINDS.delivery, {
@@ -451,11 +448,10 @@ export async function returnGoods(uow: UnitOfWork, input: z.output<typeof return
     lines,
     totalCost,
     creditNoteIds: [],
-    ...(planCredit === undefined
+    ...(planCredits === undefined
       ? {}
       : {
-          planCredit,
-          planCredited: Money.zero(order.currency),
+          planCredit: Money.sum([...planCredits.values()], order.currency),
           planCreditLines: [...planCredits]
             .filter(([, amount]) => amount.isPositive())
             .map(([orderLineNo, amount]) => ({

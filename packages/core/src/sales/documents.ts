@@ -76,8 +76,9 @@ export interface SalesOrderLine extends PricedLine {
    */
   readonly planBilled?: Money;
   /**
-   * Of `planBilled`, the gross of returned goods, to credit by amount (see the order's
-   * `planCredit`). Absent when none.
+   * Of `planBilled`, the gross of returned goods, to credit by amount; installments billed for
+   * kept goods are `planBilled` less this (`lineBilledForKept`; Σ over lines: `billedForKept`).
+   * Absent when none.
    */
   readonly planCredit?: Money;
 }
@@ -185,12 +186,6 @@ export interface SalesOrder {
    * was taken.
    */
   readonly planReduction?: Money;
-  /**
-   * Σ `planCredit` of this order's returns: the gross value of returned goods that installment
-   * invoices had billed. Installments billed for kept goods are `installmentsBilled` less this
-   * (see `billedForKept`). Absent when none.
-   */
-  readonly planCredit?: Money;
   /** Paid: this order's share of what was settled on its invoices. */
   readonly paid: Money;
   /** The credit account the exposure sits on and the fixed rate to its currency (set at confirmation). */
@@ -476,12 +471,11 @@ export interface SalesReturn {
    * amount on those invoices. Absent for other orders.
    */
   readonly planCredit?: Money;
-  /** Σ gross of the amount credit notes issued for `planCredit` so far. */
-  readonly planCredited?: Money;
   /**
-   * `planCredit` per returned order line, with what was credited against each so far: a credit
-   * note for the return goes on each line's invoice lines up to its own rest, so every line is
-   * credited at its own VAT. Absent on returns recorded before it was kept.
+   * `planCredit` per returned order line with something to credit, with what credit notes by
+   * amount credited against each so far: a credit note for the return goes on each line's
+   * invoice lines up to its own rest, so every line is credited at its own VAT. Absent for
+   * other orders.
    */
   readonly planCreditLines?: readonly {
     readonly orderLineNo: number;

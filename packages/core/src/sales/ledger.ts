@@ -138,13 +138,43 @@ function lineValues(order: SalesOrder): { orders: Dec; uninvoiced: Dec } {
 
 /**
  * What settlement-plan installments billed for goods the customer keeps: `installmentsBilled`
- * less the returned goods they had billed (`planCredit`, credited on them by amount), never
- * negative. The goods' value and this are what the order's exposure compares.
+ * less the returned goods they had billed (Σ the lines' `planCredit`, credited on them by
+ * amount), never negative. The goods' value and this are what the order's exposure compares.
  */
 export function billedForKept(order: SalesOrder): Dec {
-  const billed = order.installmentsBilled?.amount ?? ZERO;
-  const returned = order.planCredit?.amount ?? ZERO;
-  return max0(billed.minus(returned));
+  let billed = order.installmentsBilled?.amount ?? ZERO;
+  for (const l of order.lines)
+    if (l.planCredit !== undefined) billed = billed.minus(l.planCredit.amount);
+  return max0(billed);
+}
+
+/** What installments billed on one line for goods it keeps: `planBilled − planCredit`. */
+export function lineBilledForKept(line: SalesOrderLine): Money {
+  const zero = Money.zero(line.gross.currency.code);
+  return (line.planBilled ?? zero).subtract(line.planCredit ?? zero);
+}
+
+/**
+ * Whether an order's lines keep what installments billed on each (`planBilled`): true unless
+ * it was billed by installments before lines kept it (those orders spread the older way).
+ */
+export function billsPerLine(order: SalesOrder): boolean {
+  return !(
+    order.installmentsBilled?.isPositive() === true &&
+    order.lines.every((l) => l.planBilled === undefined)
+  );
+}
+
+/** One order line as an installment bills it (see `spreadInstallment`). */
+export interface PlanLineBasis {
+  /** The order line. */
+  readonly lineNo: number;
+  /** Its gross less the value of what came back. */
+  readonly keptGross: Money;
+  /** Its VAT less that of what came back. */
+  readonly keptTax: Money;
+  /** Gross installments billed on it for kept goods ({@link lineBilledForKept}). */
+  readonly billed: Money;
 }
 
 /**
@@ -170,28 +200,12 @@ export function keptLines(order: SalesOrder): Pick<SalesOrderLine, 'lineNo' | 'g
  * planCredit`). `undefined` for an order billed by installments before lines kept
  * `planBilled` (its installments are spread the older way, see `spreadOverLines`).
  */
-export function planLineBasis(order: SalesOrder):
-  | {
-      readonly lineNo: number;
-      readonly keptGross: Money;
-      readonly keptTax: Money;
-      readonly billed: Money;
-    }[]
-  | undefined {
-  const legacy =
-    order.installmentsBilled?.isPositive() === true &&
-    order.lines.every((l) => l.planBilled === undefined);
-  if (legacy) return undefined;
+export function planLineBasis(order: SalesOrder): PlanLineBasis[] | undefined {
+  if (!billsPerLine(order)) return undefined;
   const kept = keptLines(order);
   return order.lines.map((l, i) => {
     const k = kept[i] as { gross: Money; tax: Money };
-    const zero = Money.zero(l.gross.currency.code);
-    return {
-      lineNo: l.lineNo,
-      keptGross: k.gross,
-      keptTax: k.tax,
-      billed: (l.planBilled ?? zero).subtract(l.planCredit ?? zero),
-    };
+    return { lineNo: l.lineNo, keptGross: k.gross, keptTax: k.tax, billed: lineBilledForKept(l) };
   });
 }
 
@@ -351,7 +365,7 @@ export function planTotalOf(order: SalesOrder): Money {
     : order.gross.subtract(order.planReduction);
 }
 
-/** Billing of a plan order some of whose goods came back: installments billed against the plan's total. */
+/** Billing of a plan order: installments billed against the plan's total. */
 function planBilling(order: SalesOrder): Progress {
   const target = planTotalOf(order);
   if (!target.isPositive()) return 'full';
@@ -372,16 +386,15 @@ export function orderProgress(order: SalesOrder): OrderProgress {
     billed = billed.plus(l.netInvoiced);
   }
   const delivery = progress(shipped, ordered);
-  const byPlan = order.installmentsBilled;
-  const billing: Progress = order.planReduction?.isPositive()
+  const byPlan =
+    order.installmentsBilled?.isPositive() === true || order.planReduction?.isPositive() === true;
+  const billing: Progress = byPlan
     ? planBilling(order)
-    : byPlan?.isPositive()
-      ? progress(byPlan.amount, order.gross.amount)
-      : kept.isZero()
-        ? billed.greaterThan(0) || delivery === 'full'
-          ? 'full'
-          : 'none'
-        : progress(billed, kept);
+    : kept.isZero()
+      ? billed.greaterThan(0) || delivery === 'full'
+        ? 'full'
+        : 'none'
+      : progress(billed, kept);
   const netBilled = order.billedGross.subtract(order.creditedGross);
   const payment: Progress = netBilled.isPositive()
     ? progress(order.paid.amount, netBilled.amount)

@@ -43,7 +43,7 @@ import { Dec } from '../money/decimal';
 import { Money, sameCurrency } from '../money/money';
 import { addDays } from './dates';
 import type { SalesOrder, SalesOrderLine } from './documents';
-import { orderProgress, shareOf } from './ledger';
+import { orderProgress, type PlanLineBasis, shareOf } from './ledger';
 
 /** Store kind of settlement plans. A plan's id is the id of its sales order. */
 export const SETTLEMENT_KIND = 'settlement-plan';
@@ -891,30 +891,18 @@ export function achieveByFlow(
   return { plan: current, events };
 }
 
-/** One order line as an installment bills it (see {@link spreadInstallment}). */
-export interface PlanLineBasis {
-  /** The order line. */
-  readonly lineNo: number;
-  /** Its gross less the value of what came back. */
-  readonly keptGross: Money;
-  /** Its VAT less that of what came back. */
-  readonly keptTax: Money;
-  /** Gross installments billed on it for kept goods (`planBilled − planCredit`). */
-  readonly billed: Money;
-}
-
 /**
  * Spreads an installment's gross `amount` over order lines in proportion to what each still
  * has to bill (`keptGross − billed`, with `allocate`, so the parts add up to `amount` exactly),
  * each part's VAT at its line's own ratio, cumulative over what the line billed
  * (`shareOf(keptTax, keptGross, billed, part)`). When the last installment bills all that is
- * left, every line has been billed exactly its kept gross and VAT, whatever returns and
- * amendments happened in between — returned goods are never billed, and a two-rate contract's
- * invoices carry each rate's own VAT. Lines with nothing left get zero parts (returned in the
+ * left, every line has been billed its kept gross — and exactly its kept VAT when its kept value
+ * did not change between installments (a return mid-plan may move a cent) — so returned goods
+ * are never billed, and a two-rate contract's invoices carry each rate's own VAT. Lines with nothing left get zero parts (returned in the
  * given order). When no line has anything left (rounding after returns) the amount goes by kept
  * gross.
  *
- * @throws TradecoreBug `SPREAD_NO_WEIGHT` when `amount` is not zero but no line has any gross.
+ * @throws TradecoreBug `SPREAD_NO_WEIGHT` when `amount` is not zero but no line keeps any gross.
  */
 export function spreadInstallment(
   amount: Money,

@@ -23,27 +23,14 @@ function watched(store: StorePort, seen: StoredRecord[][]): StorePort {
       store.transaction(t, (tx) =>
         work({
           ...tx,
-          tenantId: tx.tenantId,
           records: {
             ...tx.records,
-            get: (k, id) => tx.records.get(k, id),
-            getMany: (k, ids) => tx.records.getMany(k, ids),
-            getRefs: (refs) => tx.records.getRefs(refs),
-            getByNumber: (k, n) => tx.records.getByNumber(k, n),
-            insert: (r) => tx.records.insert(r),
-            update: (...a) => tx.records.update(...a),
             find: async (q) => {
               const r = await tx.records.find(q);
               seen.push(r);
               return r;
             },
           },
-          stock: tx.stock,
-          credit: tx.credit,
-          sequences: tx.sequences,
-          ledger: tx.ledger,
-          outbox: tx.outbox,
-          idempotency: tx.idempotency,
         }),
       ),
   };
