@@ -36,7 +36,9 @@ const pools: pg.Pool[] = [];
 let shared: pg.Pool | undefined;
 function sharedPool(): pg.Pool {
   if (shared === undefined) {
-    shared = new pg.Pool(serverConfig(20));
+    // 500 concurrent transactions queue for 20 connections: under a busy CI machine the queue
+    // wait went past the probe's 5 s ("timeout exceeded when trying to connect").
+    shared = new pg.Pool(serverConfig(20, 60_000));
     pools.push(shared);
   }
   return shared;

@@ -9,18 +9,23 @@ import pg from 'pg';
 /** Whether CI demands the server run. */
 export const serverRequired = process.env.TRADECORE_REQUIRE_POSTGRES === '1';
 
-/** Connection settings for a pool on the server. */
-export function serverConfig(max = 10): pg.PoolConfig {
+/**
+ * Connection settings for a pool on the server. `connectionTimeoutMillis` also bounds how long a
+ * caller waits in the pool's queue, so pools that tests flood with hundreds of concurrent
+ * transactions pass a long `waitMs`; the probe keeps the short default, to find a missing
+ * server fast.
+ */
+export function serverConfig(max = 10, waitMs?: number): pg.PoolConfig {
   const url = process.env.DATABASE_URL;
   return url
-    ? { connectionString: url, max, connectionTimeoutMillis: 5000 }
+    ? { connectionString: url, max, connectionTimeoutMillis: waitMs ?? 5000 }
     : {
         host: '127.0.0.1',
         port: 5432,
         user: 'postgres',
         database: 'test',
         max,
-        connectionTimeoutMillis: 3000,
+        connectionTimeoutMillis: waitMs ?? 3000,
       };
 }
 

@@ -46,7 +46,11 @@ export function settlementSuite(h: StoreHarness): void {
       const tc = tradecoreFor(store, t);
       await seedSlice(tc, t, { limit, stock: { P1: 50, P2: 50 } });
       const events: DomainEvent[] = [];
-      tc.events.on('*', (_type, e) => events.push(e as DomainEvent));
+      // This tenant's events only: the relay hands out every tenant's committed entries, and
+      // earlier tests' instances (without subscribers) leave theirs in a shared outbox.
+      tc.events.on('*', (_type, e) => {
+        if ((e as DomainEvent).tenantId === t) events.push(e as DomainEvent);
+      });
       return { t, tc, events };
     }
 
