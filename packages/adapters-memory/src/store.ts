@@ -22,6 +22,7 @@ import {
   type LedgerVoucher,
   type NewRecord,
   type OutboxMessage,
+  QueuedWriteError,
   type RecordQuery,
   type StockLevel,
   type StockLine,
@@ -102,6 +103,8 @@ export class MemoryStore implements StorePort {
       const tx = new MemoryTransaction(this.state, tenantId, undo);
       try {
         const value = await this.inside.run(true, () => work(tx));
+        // A queued write that failed fails the transaction, even if the work caught the error.
+        if (tx.failure !== undefined) throw tx.failure;
         tx.finish();
         await this.sink?.save(this.state);
         return value;
@@ -155,6 +158,8 @@ export class MemoryStore implements StorePort {
 
 class MemoryTransaction implements Transaction {
   private done = false;
+  /** A queued write that failed: the transaction must not commit. */
+  failure: QueuedWriteError | undefined;
   readonly records: Transaction['records'];
   readonly stock: Transaction['stock'];
   readonly credit: Transaction['credit'];
@@ -196,6 +201,68 @@ class MemoryTransaction implements Transaction {
       return out;
     };
 
+    const insert = (r: NewRecord): InsertOutcome => {
+      live();
+      const k = key(t, r.kind, r.id);
+      if (s.records.has(k)) return 'duplicate-id';
+      const number = r.number ?? null;
+      if (number !== null && s.numbers.has(key(t, r.kind, number))) return 'duplicate-number';
+      const rec: StoredRecord = {
+        kind: r.kind,
+        id: r.id,
+        tenantId,
+        version: 1,
+        number,
+        data: r.data,
+        key: r.key ?? null,
+      };
+      setMap(s.records, k, rec);
+      if (number !== null) setMap(s.numbers, key(t, r.kind, number), r.id);
+      return 'inserted';
+    };
+
+    const update = (
+      kind: string,
+      id: string,
+      expectedVersion: number,
+      data: JsonObject,
+      number?: string | null,
+      rangeKey?: string | null,
+    ): UpdateOutcome => {
+      live();
+      const k = key(t, kind, id);
+      const cur = s.records.get(k);
+      if (!cur || cur.version !== expectedVersion) return { status: 'conflict' };
+      const nextNumber = number === undefined ? cur.number : number;
+      if (nextNumber !== cur.number) {
+        if (nextNumber !== null) {
+          const owner = s.numbers.get(key(t, kind, nextNumber));
+          if (owner !== undefined && owner !== id) {
+            throw new TradecoreBug(
+              'DUPLICATE_NUMBER',
+              `number ${nextNumber} of ${kind} is already used by ${owner}`,
+            );
+          }
+          setMap(s.numbers, key(t, kind, nextNumber), id);
+        }
+        if (cur.number !== null) {
+          const nk = key(t, kind, cur.number);
+          const old = s.numbers.get(nk);
+          s.numbers.delete(nk);
+          undo.push(() => s.numbers.set(nk, old as string));
+        }
+      }
+      const rec: StoredRecord = {
+        ...cur,
+        version: cur.version + 1,
+        data,
+        number: nextNumber,
+        key: rangeKey === undefined ? cur.key : rangeKey,
+      };
+      setMap(s.records, k, rec);
+      return { status: 'updated', version: rec.version };
+    };
+
     this.records = {
       get: async (kind, id) => {
         live();
@@ -228,65 +295,25 @@ class MemoryTransaction implements Transaction {
         const id = s.numbers.get(key(t, kind, number));
         return id === undefined ? undefined : s.records.get(key(t, kind, id));
       },
-      insert: async (r: NewRecord): Promise<InsertOutcome> => {
-        live();
-        const k = key(t, r.kind, r.id);
-        if (s.records.has(k)) return 'duplicate-id';
-        const number = r.number ?? null;
-        if (number !== null && s.numbers.has(key(t, r.kind, number))) return 'duplicate-number';
-        const rec: StoredRecord = {
-          kind: r.kind,
-          id: r.id,
-          tenantId,
-          version: 1,
-          number,
-          data: r.data,
-          key: r.key ?? null,
-        };
-        setMap(s.records, k, rec);
-        if (number !== null) setMap(s.numbers, key(t, r.kind, number), r.id);
-        return 'inserted';
-      },
-      update: async (
-        kind,
-        id,
-        expectedVersion,
-        data: JsonObject,
-        number?: string | null,
-        rangeKey?: string | null,
-      ): Promise<UpdateOutcome> => {
-        live();
-        const k = key(t, kind, id);
-        const cur = s.records.get(k);
-        if (!cur || cur.version !== expectedVersion) return { status: 'conflict' };
-        const nextNumber = number === undefined ? cur.number : number;
-        if (nextNumber !== cur.number) {
-          if (nextNumber !== null) {
-            const owner = s.numbers.get(key(t, kind, nextNumber));
-            if (owner !== undefined && owner !== id) {
-              throw new TradecoreBug(
-                'DUPLICATE_NUMBER',
-                `number ${nextNumber} of ${kind} is already used by ${owner}`,
-              );
-            }
-            setMap(s.numbers, key(t, kind, nextNumber), id);
-          }
-          if (cur.number !== null) {
-            const nk = key(t, kind, cur.number);
-            const old = s.numbers.get(nk);
-            s.numbers.delete(nk);
-            undo.push(() => s.numbers.set(nk, old as string));
-          }
+      insert: async (r: NewRecord) => insert(r),
+      update: async (kind, id, expectedVersion, data, number, rangeKey) =>
+        update(kind, id, expectedVersion, data, number, rangeKey),
+      // Queued writes apply at once here (nothing to batch in memory); a failure is thrown now.
+      queueInsert: (r: NewRecord) => {
+        const outcome = insert(r);
+        if (outcome !== 'inserted') {
+          throw this.fail(
+            new QueuedWriteError({ kind: r.kind, id: r.id, outcome, number: r.number ?? null }),
+          );
         }
-        const rec: StoredRecord = {
-          ...cur,
-          version: cur.version + 1,
-          data,
-          number: nextNumber,
-          key: rangeKey === undefined ? cur.key : rangeKey,
-        };
-        setMap(s.records, k, rec);
-        return { status: 'updated', version: rec.version };
+      },
+      queueUpdate: (kind, id, expectedVersion, data, rangeKey) => {
+        const r = update(kind, id, expectedVersion, data, undefined, rangeKey);
+        if (r.status === 'conflict')
+          throw this.fail(new QueuedWriteError({ kind, id, outcome: 'conflict', expectedVersion }));
+      },
+      sendQueued: async () => {
+        live();
       },
       find: async (q: RecordQuery) => {
         live();
@@ -665,6 +692,11 @@ class MemoryTransaction implements Transaction {
         setMap(s.idempotency, ik, { ...row, response, completed: true });
       },
     };
+  }
+
+  private fail(e: QueuedWriteError): QueuedWriteError {
+    this.failure ??= e;
+    return e;
   }
 
   finish(): void {

@@ -261,6 +261,8 @@ export interface WriteBehindParts {
   readonly openItems: boolean;
   readonly outbox: boolean;
   readonly completions: boolean;
+  readonly recordInserts: boolean;
+  readonly recordUpdates: boolean;
 }
 
 /**
@@ -270,8 +272,12 @@ export interface WriteBehindParts {
  * part in this order — vouchers (id, number, postedAt, sourceKind, sourceId, memo) and their lines
  * (voucher id, line no, account, debit, credit, currency, party), open items (id, account,
  * source kind, source id, due date, amount), the outbox entries as one JSON array, idempotency
- * (keys, responses). Balances are summed over all the vouchers first, so each balance row changes
- * once, and are locked in key order. Returns one row: how many idempotency keys were completed.
+ * (keys, responses), queued record inserts as one JSON array (`k` kind, `i` id, `n` number, `v`
+ * version, `d` data, `key`), queued record updates as one JSON array (`k`, `i`, `x` expected
+ * version, `v` new version, `d`, `sk` whether to set the key, `key`). Balances are summed over
+ * all the vouchers first, so each balance row changes once, and are locked in key order. Returns
+ * one row: how many idempotency keys were completed, and the records inserted and updated (JSON
+ * arrays of `[kind, id]`, or null when none) — a queued write missing there did not apply.
  */
 function writeBehindStatements(q: string): (parts: WriteBehindParts) => string {
   const built = new Map<number, string>();
@@ -280,7 +286,9 @@ function writeBehindStatements(q: string): (parts: WriteBehindParts) => string {
       (parts.vouchers ? 1 : 0) |
       (parts.openItems ? 2 : 0) |
       (parts.outbox ? 4 : 0) |
-      (parts.completions ? 8 : 0);
+      (parts.completions ? 8 : 0) |
+      (parts.recordInserts ? 16 : 0) |
+      (parts.recordUpdates ? 32 : 0);
     const hit = built.get(key);
     if (hit !== undefined) return hit;
     let n = 1;
@@ -329,9 +337,29 @@ function writeBehindStatements(q: string): (parts: WriteBehindParts) => string {
   WHERE i.tenant_id = $1::text AND i.key = x.key RETURNING i.key
 )`);
     }
+    if (parts.recordInserts) {
+      ctes.push(`ri AS (
+  INSERT INTO ${q}.records (tenant_id, kind, id, version, number, data, range_key)
+  SELECT $1::text, e->>'k', e->>'i', (e->>'v')::int, e->>'n', e->'d', e->>'key'
+  FROM jsonb_array_elements(${p('jsonb')}) WITH ORDINALITY AS t(e, ord) ORDER BY ord
+  ON CONFLICT DO NOTHING RETURNING kind, id
+)`);
+    }
+    if (parts.recordUpdates) {
+      ctes.push(`ru AS (
+  UPDATE ${q}.records AS r SET data = x.e->'d', version = (x.e->>'v')::int,
+    range_key = CASE WHEN (x.e->>'sk')::boolean THEN x.e->>'key' ELSE r.range_key END
+  FROM jsonb_array_elements(${p('jsonb')}) AS x(e)
+  WHERE r.tenant_id = $1::text AND r.kind = x.e->>'k' AND r.id = x.e->>'i'
+    AND r.version = (x.e->>'x')::int
+  RETURNING r.kind, r.id
+)`);
+    }
     const completed = parts.completions ? '(SELECT count(*) FROM ic)::int' : '0';
+    const written = (cte: string) =>
+      `(SELECT json_agg(json_build_array(kind, id))::text FROM ${cte})`;
     const text = `WITH ${ctes.join(', ')}
-SELECT ${completed} AS completed`;
+SELECT ${completed} AS completed, ${parts.recordInserts ? written('ri') : 'NULL'} AS inserted, ${parts.recordUpdates ? written('ru') : 'NULL'} AS updated`;
     built.set(key, text);
     return text;
   };

@@ -28,6 +28,7 @@ import {
   type OpenItem,
   type OutboxEntry,
   type OutboxMessage,
+  QueuedWriteError,
   type RecordQuery,
   type StockLevel,
   type StockLine,
@@ -434,7 +435,8 @@ class PostgresTransaction implements Transaction {
       reads: 'deferred' | undefined = undefined,
     ): Promise<R[]> => {
       live();
-      if (reads === 'deferred') await this.flush();
+      // Queued record writes are not in the tables these reads cover: they may wait.
+      if (reads === 'deferred' && this.hasDeferredOtherThanRecords()) await this.flush();
       try {
         return (await ex.query<R>(text, params, { prepare })).rows;
       } catch (e) {
@@ -451,14 +453,21 @@ class PostgresTransaction implements Transaction {
       number: r.number,
       data: JSON.parse(r.data) as JsonObject,
     });
+    // Reads see the queued record writes: what is queued is sent first when a read could see it
+    // (a read of a queued record, or a query over its kind). Reads of other records do not wait.
+    const sendIf = async (queued: boolean) => {
+      if (queued) await this.flush();
+    };
     this.records = {
       get: async (kind, id) => {
+        await sendIf(this.hasQueued(kind, [id]));
         const [r] = await q<RecordRow>(sql.recordGet, [t, kind, id]);
         return r ? toRecord(kind, id, r) : undefined;
       },
       getMany: async (kind, ids) => {
         const unique = [...new Set(ids)];
         if (unique.length === 0) return [];
+        await sendIf(this.hasQueued(kind, unique));
         const rows = await q<RecordRow>(sql.recordGetMany, [t, kind, unique]);
         return rows.map((r) => toRecord(kind, String(r.id), r));
       },
@@ -474,14 +483,17 @@ class PostgresTransaction implements Transaction {
           ids.push(ref.id);
         }
         if (ids.length === 0) return [];
+        await sendIf(refs.some((x) => this.hasQueued(x.kind, [x.id])));
         const rows = await q<RecordRow & { kind: string }>(sql.recordGetRefs, [t, kinds, ids]);
         return rows.map((r) => toRecord(r.kind, String(r.id), r));
       },
       getByNumber: async (kind, number) => {
+        await sendIf(this.hasQueued(kind));
         const [r] = await q<RecordRow>(sql.recordGetByNumber, [t, kind, number]);
         return r ? toRecord(kind, String(r.id), r) : undefined;
       },
       insert: async (r: NewRecord): Promise<InsertOutcome> => {
+        await sendIf(this.hasQueued(r.kind));
         const data = JSON.stringify(r.data);
         const ins = await q(sql.recordInsert, [
           t,
@@ -503,6 +515,7 @@ class PostgresTransaction implements Transaction {
         number?: string | null,
         rangeKey?: string | null,
       ): Promise<UpdateOutcome> => {
+        await sendIf(this.hasQueued(kind, [id]) || (number !== undefined && this.hasQueued(kind)));
         const json = JSON.stringify(data);
         const setKey = rangeKey !== undefined;
         const keyValue = rangeKey ?? null;
@@ -543,6 +556,7 @@ class PostgresTransaction implements Transaction {
         return { status: 'conflict' };
       },
       find: async (query: RecordQuery) => {
+        await sendIf(this.hasQueued(query.kind));
         const limit = query.limit === undefined ? null : Math.max(0, Math.floor(query.limit));
         const where = JSON.stringify(query.where ?? {});
         const rows = await q<RecordRow>(
@@ -553,6 +567,19 @@ class PostgresTransaction implements Transaction {
           false,
         );
         return rows.map((r) => toRecord(query.kind, String(r.id), r));
+      },
+      queueInsert: (r: NewRecord) => {
+        live();
+        this.queueRecord('insert', r.kind, r.id, 0, r.data, r.number ?? null, r.key ?? null);
+      },
+      queueUpdate: (kind, id, expectedVersion, data, rangeKey) => {
+        live();
+        this.queueRecord('update', kind, id, expectedVersion, data, null, rangeKey);
+      },
+      sendQueued: async () => {
+        live();
+        // After a failed statement PostgreSQL runs nothing more; the transaction rolls back.
+        if (this.failure === undefined) await this.flush();
       },
     };
 
@@ -879,16 +906,24 @@ class PostgresTransaction implements Transaction {
       p.vouchers.length === 0 &&
       p.openItems.length === 0 &&
       p.outbox.length === 0 &&
-      p.completions.length === 0
+      p.completions.length === 0 &&
+      p.records.size === 0
     ) {
       return;
     }
     this.pending = emptyPending();
+    const inserts: PendingRecord[] = [];
+    const updates: PendingRecord[] = [];
+    for (const r of p.records.values()) (r.op === 'insert' ? inserts : updates).push(r);
+    // Updates lock their rows in key order, like every other multi-row write of this adapter.
+    updates.sort((a, b) => cmp(a.kind, b.kind) || cmp(a.id, b.id));
     const parts = {
       vouchers: p.vouchers.length > 0,
       openItems: p.openItems.length > 0,
       outbox: p.outbox.length > 0,
       completions: p.completions.length > 0,
+      recordInserts: inserts.length > 0,
+      recordUpdates: updates.length > 0,
     };
     const params: unknown[] = [this.tenantId];
     if (parts.vouchers) {
@@ -939,15 +974,54 @@ class PostgresTransaction implements Transaction {
         p.completions.map((c) => c.response),
       );
     }
-    let completed: number;
-    try {
-      const { rows } = await this.ex.query<{ completed: number | string }>(
-        this.sql.writeBehind(parts),
-        params,
-        { prepare: true },
+    if (parts.recordInserts) {
+      params.push(
+        JSON.stringify(
+          inserts.map((r) => ({
+            k: r.kind,
+            i: r.id,
+            n: r.number,
+            v: r.version,
+            d: r.data,
+            key: r.key ?? null,
+          })),
+        ),
       );
+    }
+    if (parts.recordUpdates) {
+      params.push(
+        JSON.stringify(
+          updates.map((r) => ({
+            k: r.kind,
+            i: r.id,
+            x: r.expected,
+            v: r.version,
+            d: r.data,
+            sk: r.key !== undefined,
+            key: r.key ?? null,
+          })),
+        ),
+      );
+    }
+    let completed: number;
+    let written: { inserted: string[][]; updated: string[][] };
+    try {
+      const { rows } = await this.ex.query<{
+        completed: number | string;
+        inserted: string | null;
+        updated: string | null;
+      }>(this.sql.writeBehind(parts), params, { prepare: true });
       completed = Number(rows[0]?.completed ?? 0);
+      written = {
+        inserted: JSON.parse(rows[0]?.inserted ?? '[]') as string[][],
+        updated: JSON.parse(rows[0]?.updated ?? '[]') as string[][],
+      };
     } catch (e) {
+      this.failure ??= e;
+      throw e;
+    }
+    if (written.inserted.length !== inserts.length || written.updated.length !== updates.length) {
+      const e = await this.queuedFailure(inserts, updates, written);
       this.failure ??= e;
       throw e;
     }
@@ -962,9 +1036,138 @@ class PostgresTransaction implements Transaction {
     }
   }
 
+  /** Which queued record write was not applied, and why (a follow-up read on failure only). */
+  private async queuedFailure(
+    inserts: readonly PendingRecord[],
+    updates: readonly PendingRecord[],
+    written: { inserted: string[][]; updated: string[][] },
+  ): Promise<QueuedWriteError> {
+    const done = (list: string[][]) => new Set(list.map(([k, i]) => `${k}\u0000${i}`));
+    const ins = done(written.inserted);
+    const lostInsert = inserts.find((r) => !ins.has(`${r.kind}\u0000${r.id}`));
+    if (lostInsert) {
+      const exists = await this.ex.query(this.sql.recordExists, [
+        this.tenantId,
+        lostInsert.kind,
+        lostInsert.id,
+      ]);
+      return new QueuedWriteError({
+        kind: lostInsert.kind,
+        id: lostInsert.id,
+        outcome: exists.rows.length > 0 ? 'duplicate-id' : 'duplicate-number',
+        number: lostInsert.number,
+      });
+    }
+    const upd = done(written.updated);
+    const lost = updates.find((r) => !upd.has(`${r.kind}\u0000${r.id}`)) as PendingRecord;
+    return new QueuedWriteError({
+      kind: lost.kind,
+      id: lost.id,
+      outcome: 'conflict',
+      expectedVersion: lost.expected,
+    });
+  }
+
+  /** Whether collected writes other than queued records (vouchers, open items…) wait. */
+  hasDeferredOtherThanRecords(): boolean {
+    const p = this.pending;
+    return (
+      p.vouchers.length > 0 ||
+      p.openItems.length > 0 ||
+      p.outbox.length > 0 ||
+      p.completions.length > 0
+    );
+  }
+
+  /** Whether a queued record write of `kind` (and, given, `ids`) waits to be sent. */
+  hasQueued(kind: string, ids?: readonly string[]): boolean {
+    const r = this.pending.records;
+    if (r.size === 0) return false;
+    if (ids !== undefined) return ids.some((id) => r.has(`${kind}\u0000${id}`));
+    for (const x of r.values()) if (x.kind === kind) return true;
+    return false;
+  }
+
+  /** Queues a record write, merging it with one already queued for the record. */
+  queueRecord(
+    op: 'insert' | 'update',
+    kind: string,
+    id: string,
+    expected: number,
+    data: JsonObject,
+    number: string | null,
+    key: string | null | undefined,
+  ): void {
+    const k = `${kind}\u0000${id}`;
+    const cur = this.pending.records.get(k);
+    if (cur === undefined) {
+      if (op === 'insert') {
+        for (const x of this.pending.records.values()) {
+          if (number !== null && x.op === 'insert' && x.kind === kind && x.number === number)
+            throw this.fail(
+              new QueuedWriteError({ kind, id, outcome: 'duplicate-number', number }),
+            );
+        }
+      }
+      this.pending.records.set(k, {
+        op,
+        kind,
+        id,
+        number,
+        expected,
+        version: op === 'insert' ? 1 : expected + 1,
+        data,
+        key,
+      });
+      return;
+    }
+    // Sent one by one, a second insert would find the id taken, and an update expecting another
+    // version than the queued writes reach would conflict.
+    if (op === 'insert')
+      throw this.fail(new QueuedWriteError({ kind, id, outcome: 'duplicate-id', number }));
+    if (expected !== cur.version) {
+      throw this.fail(
+        new QueuedWriteError({ kind, id, outcome: 'conflict', expectedVersion: expected }),
+      );
+    }
+    cur.version += 1;
+    cur.data = data;
+    if (key !== undefined) cur.key = key;
+  }
+
+  private fail(e: QueuedWriteError): QueuedWriteError {
+    this.failure ??= e;
+    return e;
+  }
+
   finish(): void {
     this.done = true;
   }
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * A queued record write (`queueInsert` / `queueUpdate`), merged with the later queued writes of
+ * the same record: an insert followed by updates is inserted once, with the last data, at the
+ * version the updates reached; consecutive updates are sent once, from the first one's expected
+ * version to the last one's.
+ */
+interface PendingRecord {
+  readonly op: 'insert' | 'update';
+  readonly kind: string;
+  readonly id: string;
+  /** Insert: the number. */
+  readonly number: string | null;
+  /** Update: the version the first queued update expected. */
+  readonly expected: number;
+  /** The version the record has once this is written. */
+  version: number;
+  data: JsonObject;
+  /** The range key; for an update, `undefined` keeps the stored one. */
+  key: string | null | undefined;
 }
 
 interface Pending {
@@ -972,10 +1175,12 @@ interface Pending {
   openItems: Omit<OpenItem, 'residual'>[];
   outbox: OutboxEntry[];
   completions: { key: string; response: string }[];
+  /** Queued record writes by `kind\0id`, in the order first queued. */
+  records: Map<string, PendingRecord>;
 }
 
 function emptyPending(): Pending {
-  return { vouchers: [], openItems: [], outbox: [], completions: [] };
+  return { vouchers: [], openItems: [], outbox: [], completions: [], records: new Map() };
 }
 
 function duplicateNumber(kind: string, number: string | null): TradecoreBug {

@@ -248,16 +248,14 @@ export async function amendSalesOrder(
     amendedBy: input.amendedBy,
     supersededAt: uow.now,
   };
-  const kept = await uow.create(SALES_KINDS.revision, revision);
-  if (!kept.ok) return kept;
+  await uow.create(SALES_KINDS.revision, revision);
   let result: SalesOrder;
   if (order.state === 'confirmed') {
     const r = await checkAndReserve(uow, amended, 'amend', deps, order);
     if (!r.ok) return r;
     result = r.value;
   } else {
-    const saved = await uow.save(SALES_KINDS.order, amended);
-    if (!saved.ok) return saved;
+    await uow.save(SALES_KINDS.order, amended);
     result = amended;
   }
   for (const listen of listeners) {

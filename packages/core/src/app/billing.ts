@@ -343,8 +343,8 @@ async function newInvoice(
 }
 
 /**
- * Stores an invoice and what it changes: the orders (saved first, so a concurrent command on
- * them conflicts), their exposure moved into receivables (checked at the invoice checkpoint),
+ * Stores an invoice and what it changes: the orders (a concurrent command on them makes their
+ * saves conflict), their exposure moved into receivables (checked at the invoice checkpoint),
  * the dated open items, the invoice, its voucher and its event.
  */
 async function postInvoice(
@@ -355,10 +355,10 @@ async function postInvoice(
   plan: readonly ScheduleShare[],
 ) {
   const id = invoice.id;
-  // Saved first: a concurrent command on the same orders waits here and then conflicts.
+  // A concurrent command on the same orders makes these saves conflict (at the latest when the
+  // command ends, before it gives up on a failed check: see `UnitOfWork.checkQueued`).
   for (const o of afterOrders) {
-    const saved = await uow.save(SALES_KINDS.order, o);
-    if (!saved.ok) return saved;
+    await uow.save(SALES_KINDS.order, o);
   }
   if (invoice.credit !== null) {
     const moved = await syncExposure(
@@ -388,8 +388,7 @@ async function postInvoice(
       });
     }
   }
-  const created = await uow.create(SALES_KINDS.invoice, invoice);
-  if (!created.ok) return created;
+  await uow.create(SALES_KINDS.invoice, invoice);
   await uow.postVoucher(
     SALES_KINDS.invoice,
     id,
@@ -512,8 +511,7 @@ export async function invoiceInstallment(
   if (!posted.ok) return posted;
   const t = markInstallmentInvoiced(plan, inst.milestone, id, uow.now);
   if (!t.ok) throw new TradecoreBug('INSTALLMENT_STATE', t.error.message);
-  const saved = await uow.save(SETTLEMENT_KIND, t.value.plan);
-  if (!saved.ok) return saved;
+  await uow.save(SETTLEMENT_KIND, t.value.plan);
   uow.emit('document.transitioned', t.value.event);
   return ok(invoice);
 }
@@ -797,8 +795,7 @@ export async function issueCreditNote(uow: UnitOfWork, input: z.output<typeof cr
       receivedAt: uow.now,
       reference: number,
     };
-    const c = await uow.create(SALES_KINDS.receipt, balance);
-    if (!c.ok) return c;
+    await uow.create(SALES_KINDS.receipt, balance);
   }
   const note: CreditNote = {
     id,
@@ -817,8 +814,7 @@ export async function issueCreditNote(uow: UnitOfWork, input: z.output<typeof cr
     balanceId,
     issuedAt: uow.now,
   };
-  const created = await uow.create(SALES_KINDS.creditNote, note);
-  if (!created.ok) return created;
+  await uow.create(SALES_KINDS.creditNote, note);
   // Orders: credited quantities and amounts.
   const orderIds = [...new Set(lines.map((l) => l.orderId))];
   const beforeOrders: SalesOrder[] = [];
@@ -864,11 +860,9 @@ export async function issueCreditNote(uow: UnitOfWork, input: z.output<typeof cr
       return { ...l, credited: l.credited.plus(q) };
     }),
   };
-  const savedI = await uow.save(SALES_KINDS.invoice, afterInvoice);
-  if (!savedI.ok) return savedI;
+  await uow.save(SALES_KINDS.invoice, afterInvoice);
   for (const o of afterOrders) {
-    const s = await uow.save(SALES_KINDS.order, o);
-    if (!s.ok) return s;
+    await uow.save(SALES_KINDS.order, o);
   }
   if (invoice.credit !== null) {
     const before = addBuckets(sumBuckets(beforeOrders), invoiceBuckets(invoice));
@@ -895,7 +889,7 @@ export async function issueCreditNote(uow: UnitOfWork, input: z.output<typeof cr
     postings,
   );
   if (ret) {
-    const savedR = await uow.save(SALES_KINDS.salesReturn, {
+    await uow.save(SALES_KINDS.salesReturn, {
       ...ret,
       creditNoteIds: [...ret.creditNoteIds, id],
       ...(byAmount && ret.planCreditLines !== undefined
@@ -912,7 +906,6 @@ export async function issueCreditNote(uow: UnitOfWork, input: z.output<typeof cr
           }
         : {}),
     });
-    if (!savedR.ok) return savedR;
   }
   uow.transitioned(SALES_KINDS.creditNote, note, { from: null, event: 'issue', to: 'issued' });
   return ok(note);

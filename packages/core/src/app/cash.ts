@@ -66,8 +66,7 @@ export async function recordReceipt(uow: UnitOfWork, input: z.output<typeof reco
     receivedAt: uow.now,
     reference: input.reference,
   };
-  const created = await uow.create(SALES_KINDS.receipt, receipt);
-  if (!created.ok) return created;
+  await uow.create(SALES_KINDS.receipt, receipt);
   await uow.postVoucher(
     SALES_KINDS.receipt,
     id,
@@ -273,8 +272,7 @@ export async function settle(uow: UnitOfWork, input: z.output<typeof settleInput
     });
   }
   for (const w of writeOffs) {
-    const c = await uow.create(SALES_KINDS.writeOff, w);
-    if (!c.ok) return c;
+    await uow.create(SALES_KINDS.writeOff, w);
   }
   // Receipts.
   for (const rc of new Map(receipts.map((r) => [r.id, r])).values()) {
@@ -291,8 +289,7 @@ export async function settle(uow: UnitOfWork, input: z.output<typeof settleInput
         ...mine.map((w) => ({ writeOffId: w.id, invoiceId: w.invoiceId, amount: w.amount })),
       ],
     };
-    const saved = await uow.save(SALES_KINDS.receipt, after);
-    if (!saved.ok) return saved;
+    await uow.save(SALES_KINDS.receipt, after);
     uow.transitioned(SALES_KINDS.receipt, rc, {
       from: receiptStatus(rc),
       event: 'allocate',
@@ -304,10 +301,9 @@ export async function settle(uow: UnitOfWork, input: z.output<typeof settleInput
   for (const inv of new Map(invoices.map((v) => [v.id, v])).values()) {
     const amount = askedI.get(inv.id) as Money;
     const after: Invoice = { ...inv, settled: inv.settled.add(amount) };
-    // Saved first: a concurrent settlement of the same invoice waits here and then conflicts,
-    // before it could free exposure a second time.
-    const saved = await uow.save(SALES_KINDS.invoice, after);
-    if (!saved.ok) return saved;
+    // A concurrent settlement of the same invoice makes this (queued) save conflict, and the
+    // exposure freed below is rolled back with it: never freed twice.
+    await uow.save(SALES_KINDS.invoice, after);
     if (inv.credit !== null) {
       await syncExposureUnchecked(uow, inv.credit, invoiceBuckets(inv), invoiceBuckets(after), {
         kind: 'settlement',
@@ -382,11 +378,10 @@ async function payOrders(uow: UnitOfWork, inv: Invoice, amount: Money) {
   for (const [k, id] of ids.entries()) {
     const o = await uow.require<SalesOrder>(SALES_KINDS.order, id, 'invoiceId');
     if (!o.ok) return o;
-    const saved = await uow.save(SALES_KINDS.order, {
+    await uow.save(SALES_KINDS.order, {
       ...o.value,
       paid: o.value.paid.add(parts[k] as Money),
     });
-    if (!saved.ok) return saved;
   }
   return ok(true);
 }
@@ -451,8 +446,7 @@ export async function refundReceipt(uow: UnitOfWork, input: z.output<typeof refu
       { refundId, amount: input.amount, reference: input.reference, at: uow.now },
     ],
   };
-  const saved = await uow.save(SALES_KINDS.receipt, after);
-  if (!saved.ok) return saved;
+  await uow.save(SALES_KINDS.receipt, after);
   await uow.postVoucher('refund', refundId, `refund of ${rc.number} ${input.reference}`.trim(), [
     { account: uow.accounts.advances, debit: input.amount, partyId: rc.payerId },
     { account: uow.accounts.bank, credit: input.amount },

@@ -9,11 +9,15 @@ import type { DomainEvent, TradecoreBus } from '../events';
 import { createBus } from '../events';
 import type { TenantId } from '../kernel/brand';
 import { canonicalJson, decode, encode } from '../kernel/codec';
-import type { IdempotencyConflictError, ValidationError } from '../kernel/errors';
+import {
+  type IdempotencyConflictError,
+  isQueuedWriteError,
+  type ValidationError,
+} from '../kernel/errors';
 import { type Err, err, type OkValue, type Result } from '../kernel/result';
 import type { StorePort } from '../ports/store';
 import { idSchema, parseInput } from '../validation';
-import { UnitOfWork, type UnitOfWorkDeps } from './unit-of-work';
+import { queuedWriteResult, UnitOfWork, type UnitOfWorkDeps } from './unit-of-work';
 
 /** Options every command accepts. */
 export interface CommandOptions {
@@ -124,8 +128,17 @@ export function defineCommand<S extends z.ZodType, R extends Result<unknown, { c
             }
           }
           const uow = new UnitOfWork(tx, ctx);
-          const r = await handler(uow, parsed.value);
-          if (!r.ok) throw new Rollback(r);
+          let r: R;
+          try {
+            r = await handler(uow, parsed.value);
+          } catch (e) {
+            await uow.checkQueued();
+            throw e;
+          }
+          if (!r.ok) {
+            await uow.checkQueued();
+            throw new Rollback(r);
+          }
           await uow.flushEvents();
           if (idemKey !== undefined) await tx.idempotency.complete(idemKey, encode(r.value));
           return r;
@@ -133,10 +146,18 @@ export function defineCommand<S extends z.ZodType, R extends Result<unknown, { c
         if (relayAfterCommand(ctx)) await relay(ctx);
         return result;
       } catch (e) {
-        if (!(e instanceof Rollback)) throw e;
-        const error = (e.result as { error: { code: string } }).error;
+        // A queued write that failed at commit stands for the typed error its call would have
+        // returned had it been sent at once.
+        const rolledBack =
+          e instanceof Rollback
+            ? e.result
+            : isQueuedWriteError(e)
+              ? err(queuedWriteResult(e.failure))
+              : undefined;
+        if (rolledBack === undefined) throw e;
+        const error = (rolledBack as { error: { code: string } }).error;
         if (error.code === 'VERSION_CONFLICT' && attempt < ctx.maxAttempts) continue;
-        return e.result as R;
+        return rolledBack as R;
       }
     }
   };

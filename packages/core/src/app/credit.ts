@@ -73,7 +73,8 @@ export async function markHeld(uow: UnitOfWork, orderId: string, held: boolean) 
   const ids = (current?.orderIds ?? []).filter((id) => id !== orderId);
   if (held) ids.push(orderId);
   const doc = { id: POLICY_ID, orderIds: ids };
-  return current ? uow.save(CREDIT_HOLDS_KIND, doc) : uow.create(CREDIT_HOLDS_KIND, doc);
+  if (current) await uow.save(CREDIT_HOLDS_KIND, doc);
+  else await uow.create(CREDIT_HOLDS_KIND, doc);
 }
 
 /** The account and its ancestors, the account first. Throws on a cycle (a store corrupted by hand). */
@@ -668,10 +669,8 @@ export async function setCreditPolicy(
     ...input,
   };
   const existing = await uow.load(CREDIT_POLICY_KIND, POLICY_ID);
-  const r = existing
-    ? await uow.save(CREDIT_POLICY_KIND, policy)
-    : await uow.create(CREDIT_POLICY_KIND, policy);
-  if (!r.ok) return r;
+  if (existing) await uow.save(CREDIT_POLICY_KIND, policy);
+  else await uow.create(CREDIT_POLICY_KIND, policy);
   uow.emit('masterdata.saved', {
     kind: CREDIT_POLICY_KIND,
     id: POLICY_ID,

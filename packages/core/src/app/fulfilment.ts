@@ -177,10 +177,9 @@ export async function deliverSalesOrder(
     deliveryIds: [...order.deliveryIds, id],
   };
   const source = { kind: SALES_KINDS.delivery, id };
-  // Saved first: a concurrent command on the same order waits here and then conflicts, before
-  // it could move the same exposure or stock twice.
-  const saved = await uow.save(SALES_KINDS.order, after);
-  if (!saved.ok) return saved;
+  // A concurrent command on the same order makes this save conflict, so the exposure and stock
+  // moved below are rolled back with it (and a check failed on stale state is retried).
+  await uow.save(SALES_KINDS.order, after);
   if (order.credit !== null) {
     const moved = await syncExposure(
       uow,
@@ -230,8 +229,7 @@ export async function deliverSalesOrder(
     totalCost,
     postedAt: uow.now,
   };
-  const created = await uow.create(SALES_KINDS.delivery, delivery);
-  if (!created.ok) return created;
+  await uow.create(SALES_KINDS.delivery, delivery);
   if (!totalCost.isZero()) {
     await uow.postVoucher(
       SALES_KINDS.delivery,
@@ -245,8 +243,7 @@ export async function deliverSalesOrder(
   }
   uow.transitioned(SALES_KINDS.delivery, delivery, { from: null, event: 'post', to: 'posted' });
   // Full delivery: a settlement plan's `delivery` installment falls due.
-  const flow = await onOrderFlow(uow, after);
-  if (!flow.ok) return flow;
+  await onOrderFlow(uow, after);
   return ok(delivery);
 }
 
@@ -375,8 +372,7 @@ export async function returnGoods(uow: UnitOfWork, input: z.output<typeof return
       uow.now,
     );
     if (cut.plan !== plan) {
-      const savedP = await uow.save(SETTLEMENT_KIND, cut.plan);
-      if (!savedP.ok) return savedP;
+      await uow.save(SETTLEMENT_KIND, cut.plan);
     }
     // What the open and due installments could not take was billed too (rounding, or an order
     // billed before lines kept what was billed on them): credit it on the returned lines.
@@ -401,16 +397,14 @@ export async function returnGoods(uow: UnitOfWork, input: z.output<typeof return
         : { planReduction: (order.planReduction ?? zero).add(cut.reduced) }),
     };
   }
-  const savedD = await uow.save(SALES_KINDS.delivery, {
+  await uow.save(SALES_KINDS.delivery, {
     ...delivery,
     lines: delivery.lines.map((l) => {
       const q = back.get(l.lineNo);
       return q === undefined ? l : { ...l, returned: l.returned.plus(q) };
     }),
   });
-  if (!savedD.ok) return savedD;
-  const savedO = await uow.save(SALES_KINDS.order, after);
-  if (!savedO.ok) return savedO;
+  await uow.save(SALES_KINDS.order, after);
   if (order.credit !== null) {
     await syncExposureUnchecked(uow, order.credit, orderBuckets(order), orderBuckets(after), {
       kind: SALES_KINDS.salesReturn,
@@ -462,8 +456,7 @@ export async function returnGoods(uow: UnitOfWork, input: z.output<typeof return
         }),
     postedAt: uow.now,
   };
-  const created = await uow.create(SALES_KINDS.salesReturn, ret);
-  if (!created.ok) return created;
+  await uow.create(SALES_KINDS.salesReturn, ret);
   if (!totalCost.isZero()) {
     await uow.postVoucher(
       SALES_KINDS.salesReturn,

@@ -24,8 +24,8 @@ import type { UnitOfWork } from './unit-of-work';
 /** Upserts a record: creates it, or replaces it keeping its version check. */
 async function upsert(uow: UnitOfWork, kind: string, value: { id: string }) {
   const existing = await uow.load(kind, value.id);
-  const r = existing === undefined ? await uow.create(kind, value) : await uow.save(kind, value);
-  if (!r.ok) return r;
+  if (existing === undefined) await uow.create(kind, value);
+  else await uow.save(kind, value);
   uow.emit('masterdata.saved', {
     kind,
     id: value.id,

@@ -184,8 +184,7 @@ export async function draftSalesOrder(
     deliveryIds: [],
     invoiceIds: [],
   };
-  const created = await uow.create(SALES_KINDS.order, order);
-  if (!created.ok) return created;
+  await uow.create(SALES_KINDS.order, order);
   uow.transitioned(SALES_KINDS.order, order, { from: null, event: 'draft', to: 'draft' });
   return ok(order);
 }
@@ -292,15 +291,15 @@ export async function reopenSalesOrder(
 }
 
 /**
- * Saves `after` — first, so a concurrent command on the same order waits on it and then
- * conflicts instead of freeing the same reservations twice — then gives back the credit and
- * stock `before` held beyond `after`: credit first, then stock, in the order confirmations take
- * them, so concurrent confirmations and releases lock rows in one order. For transitions that
- * only release (hold, close, cancel, an integrator's own state); a failure to give back is a bug.
+ * Saves `after` (queued: a concurrent command on the same order makes it conflict, so the same
+ * reservations are never freed twice), then gives back the credit and stock `before` held
+ * beyond `after`: credit first, then stock, in the order confirmations take them, so concurrent
+ * confirmations and releases lock rows in one order. For transitions that only release (hold,
+ * close, cancel, an integrator's own state). A failure to give back is a bug — unless `before`
+ * was stale, which the runner finds by sending the queued save before it gives up, and retries.
  */
 async function saveReleasing(uow: UnitOfWork, before: SalesOrder, after: SalesOrder) {
-  const saved = await uow.save(SALES_KINDS.order, after);
-  if (!saved.ok) return saved;
+  await uow.save(SALES_KINDS.order, after);
   if (before.credit !== null && after.credit !== null) {
     const r = await syncExposure(
       uow,
@@ -314,7 +313,6 @@ async function saveReleasing(uow: UnitOfWork, before: SalesOrder, after: SalesOr
   }
   const s = await syncStock(uow, before, after);
   if (!s.ok) throw new TradecoreBug('STOCK_STATE', s.error.message);
-  return ok(after);
 }
 
 /**
@@ -336,10 +334,8 @@ export async function holdOrder(
   });
   if (!held.ok) return held;
   const doc = held.value.doc;
-  const saved = await saveReleasing(uow, current, doc);
-  if (!saved.ok) return saved;
-  const listed = await markHeld(uow, current.id, true);
-  if (!listed.ok) return listed;
+  await saveReleasing(uow, current, doc);
+  await markHeld(uow, current.id, true);
   uow.emit('document.transitioned', held.value.event);
   return ok(doc);
 }
@@ -386,14 +382,12 @@ export async function checkAndReserve(
   const stock = await syncStock(uow, current, target);
   if (!stock.ok) return stock;
   const doc: SalesOrder = { ...target, creditDecision: step.value ?? order.creditDecision };
-  const saved = await uow.save(SALES_KINDS.order, doc);
-  if (!saved.ok) return saved;
+  await uow.save(SALES_KINDS.order, doc);
   if (moved.value.event) uow.emit('document.transitioned', moved.value.event);
   // Signing: a settlement plan's `signing` installment falls due (amendments run it after the
   // plan is rescaled, as an amendment listener).
   if (event !== 'amend') {
-    const flow = await onOrderFlow(uow, doc);
-    if (!flow.ok) return flow;
+    await onOrderFlow(uow, doc);
   }
   return ok(doc);
 }
@@ -439,8 +433,7 @@ export async function reviewSalesOrder(
       },
     ],
   };
-  const saved = await uow.save(SALES_KINDS.order, doc);
-  if (!saved.ok) return saved;
+  await uow.save(SALES_KINDS.order, doc);
   return ok(doc);
 }
 
@@ -470,8 +463,7 @@ export async function approveSalesOrder(
       { approverId: input.approverId, note: input.note, revision: order.revision, at: uow.now },
     ],
   };
-  const saved = await uow.save(SALES_KINDS.order, doc);
-  if (!saved.ok) return saved;
+  await uow.save(SALES_KINDS.order, doc);
   return ok(doc);
 }
 
@@ -491,11 +483,9 @@ async function settleState(uow: UnitOfWork, order: SalesOrder, event: 'close' | 
   const t = await moveOrder(uow, order, event);
   if (!t.ok) return t;
   const doc = t.value.doc;
-  const saved = await saveReleasing(uow, order, doc);
-  if (!saved.ok) return saved;
+  await saveReleasing(uow, order, doc);
   if (order.state === 'credit_hold') {
-    const listed = await markHeld(uow, order.id, false);
-    if (!listed.ok) return listed;
+    await markHeld(uow, order.id, false);
   }
   uow.emit('document.transitioned', t.value.event);
   return ok(doc);
@@ -577,13 +567,10 @@ async function releaseHeld(
     return stock;
   }
   const doc: SalesOrder = { ...doc0, creditDecision: step.value ?? order.creditDecision };
-  const saved = await uow.save(SALES_KINDS.order, doc);
-  if (!saved.ok) return saved;
-  const listed = await markHeld(uow, order.id, false);
-  if (!listed.ok) return listed;
+  await uow.save(SALES_KINDS.order, doc);
+  await markHeld(uow, order.id, false);
   uow.emit('document.transitioned', t.value.event);
-  const flow = await onOrderFlow(uow, doc);
-  if (!flow.ok) return flow;
+  await onOrderFlow(uow, doc);
   return ok(doc);
 }
 
@@ -614,13 +601,9 @@ export async function autoReleaseHolds(
     const orderPath = await accountPath(uow, order.credit?.accountId ?? order.billToId);
     if (!orderPath || rootOf(orderPath) !== root) continue;
     const r = await releaseHeld(uow, order, 'system', 'credit freed by a receipt', 'confirm');
+    // An order changed meanwhile fails the whole command at commit (VERSION_CONFLICT), and the
+    // command is retried against it.
     if (r.ok) released.push(r.value);
-    else if (r.error.code === 'VERSION_CONFLICT') {
-      throw new TradecoreBug(
-        'AUTO_RELEASE_RACE',
-        `held order ${order.id} changed under an automatic release`,
-      );
-    }
   }
   return released;
 }
@@ -658,8 +641,7 @@ export async function transitionSalesOrder(
   }
   // Custom states hold nothing: leaving `confirmed` for one gives reservations back, coming
   // back to `confirmed` is only possible through `confirm` or `reopen`.
-  const saved = await saveReleasing(uow, order, t.value.doc);
-  if (!saved.ok) return saved;
+  await saveReleasing(uow, order, t.value.doc);
   uow.emit('document.transitioned', t.value.event);
   return ok(t.value.doc);
 }

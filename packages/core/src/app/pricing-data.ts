@@ -49,8 +49,8 @@ function notFound(entity: string, id: string, field: string): NotFoundError {
 /** Stores a pricing record (create or replace) and bumps the book version. */
 async function upsertPricing<T extends { id: string }>(uow: UnitOfWork, kind: BookKind, value: T) {
   const existing = await uow.load(kind, value.id);
-  const r = existing === undefined ? await uow.create(kind, value) : await uow.save(kind, value);
-  if (!r.ok) return r;
+  if (existing === undefined) await uow.create(kind, value);
+  else await uow.save(kind, value);
   const b = await bumpBookVersion(
     uow,
     kind,

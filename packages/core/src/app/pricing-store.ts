@@ -70,7 +70,7 @@ export async function bumpBookVersion(
     changes: [...(cur?.changes ?? []), { v: version, kind, id }].slice(-CHANGE_LOG_SIZE),
   };
   if (cur === undefined) {
-    const c = await uow.create(PRICING_KINDS.version, next);
+    const c = await uow.tryCreate(PRICING_KINDS.version, next);
     if (!c.ok) {
       // Another writer created it first: retry like any optimistic conflict.
       return err({
@@ -82,8 +82,7 @@ export async function bumpBookVersion(
       });
     }
   } else {
-    const s = await uow.save(PRICING_KINDS.version, next);
-    if (!s.ok) return s;
+    await uow.save(PRICING_KINDS.version, next);
   }
   uow.emit('masterdata.saved', { kind, id, change });
   return ok(version);

@@ -137,11 +137,8 @@ export async function approvePriceOverride(
     status: 'approved',
   };
   const existing = await uow.load(PRICING_KINDS.override, override.id);
-  const r =
-    existing === undefined
-      ? await uow.create(PRICING_KINDS.override, override)
-      : await uow.save(PRICING_KINDS.override, override);
-  if (!r.ok) return r;
+  if (existing === undefined) await uow.create(PRICING_KINDS.override, override);
+  else await uow.save(PRICING_KINDS.override, override);
   uow.emit('masterdata.saved', {
     kind: PRICING_KINDS.override,
     id: override.id,
@@ -221,7 +218,6 @@ export async function repriceSalesOrder(
     tax: priced.value.tax,
     gross: priced.value.gross,
   };
-  const saved = await uow.save(SALES_KINDS.order, next);
-  if (!saved.ok) return saved;
+  await uow.save(SALES_KINDS.order, next);
   return ok(next);
 }

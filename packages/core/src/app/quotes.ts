@@ -150,10 +150,9 @@ async function loadCustomer(uow: UnitOfWork, id: string, field: string) {
 
 /** Saves a transitioned quote and announces the transition. */
 async function commit(uow: UnitOfWork, t: QuoteTransition) {
-  const saved = await uow.save(QUOTE_KIND, t.doc);
-  if (!saved.ok) return saved;
+  await uow.save(QUOTE_KIND, t.doc);
   uow.emit('document.transitioned', t.event);
-  return ok(t.doc);
+  return t.doc;
 }
 
 /** Numbers, stores and announces a new quote (version 1, draft). */
@@ -174,8 +173,7 @@ async function insertQuote(
     },
     content,
   );
-  const created = await uow.create(QUOTE_KIND, quote);
-  if (!created.ok) return created;
+  await uow.create(QUOTE_KIND, quote);
   uow.transitioned(QUOTE_KIND, quote, { from: null, event: 'create', to: quote.status });
   return ok(quote);
 }
@@ -246,7 +244,7 @@ export async function reviseQuote(
   }
   const t = reviseSalesQuote(prev, content, uow.now);
   if (!t.ok) return t;
-  return commit(uow, t.value);
+  return ok(await commit(uow, t.value));
 }
 
 /** Submits the latest version of a draft quote for approval; a lapsed quote cannot be submitted. */
@@ -259,7 +257,7 @@ export async function submitQuote(uow: UnitOfWork, input: z.output<typeof quoteR
   if (!t.ok) return t;
   const fresh = checkNotExpired(q.value, dateOfInstant(uow.now));
   if (!fresh.ok) return fresh;
-  return commit(uow, t.value);
+  return ok(await commit(uow, t.value));
 }
 
 /** Approves the submitted latest version, recording the approver and the instant. */
@@ -277,7 +275,7 @@ export async function approveQuote(uow: UnitOfWork, input: z.output<typeof appro
   if (!t.ok) return t;
   const fresh = checkNotExpired(q.value, dateOfInstant(uow.now));
   if (!fresh.ok) return fresh;
-  return commit(uow, t.value);
+  return ok(await commit(uow, t.value));
 }
 
 /** Rejects the submitted latest version, recording the approver, the instant and the reason. */
@@ -293,7 +291,7 @@ export async function rejectQuote(uow: UnitOfWork, input: z.output<typeof reject
     note: input.reason,
   });
   if (!t.ok) return t;
-  return commit(uow, t.value);
+  return ok(await commit(uow, t.value));
 }
 
 /**
@@ -393,9 +391,8 @@ export async function convertQuote(
   const t = convertSalesQuote(quote, order.value.id, uow.now);
   if (!t.ok) return t;
   const saved = await commit(uow, t.value);
-  if (!saved.ok) return saved;
   const conversion: QuoteConversion<typeof order.value> = {
-    quote: saved.value,
+    quote: saved,
     order: order.value,
   };
   return ok(conversion);

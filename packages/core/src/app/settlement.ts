@@ -88,15 +88,13 @@ export async function createSettlementPlan(
   if (!plan.ok) return plan;
   // The order is saved with the version read: a concurrent invoice by quantities, which saves
   // it too, then conflicts and is retried against the plan — never both.
-  const touched = await uow.save(SALES_KINDS.order, {
+  await uow.save(SALES_KINDS.order, {
     ...order,
     settlementPlan: true,
     ...(returned.isZero() ? {} : { planReduction: returned }),
   });
-  if (!touched.ok) return touched;
   const reached = achieveByFlow(plan.value, flowFacts(order), dateOfInstant(uow.now), uow.now);
-  const created = await uow.create(SETTLEMENT_KIND, reached.plan);
-  if (!created.ok) return created;
+  await uow.create(SETTLEMENT_KIND, reached.plan);
   for (const i of plan.value.installments) {
     uow.transitioned(
       INSTALLMENT_KIND,
@@ -135,8 +133,7 @@ export async function onOrderFlow(uow: UnitOfWork, order: SalesOrder) {
   if (plan === undefined) return ok(null);
   const next = achieveByFlow(plan, flowFacts(order), dateOfInstant(uow.now), uow.now);
   if (next.plan === plan) return ok(plan);
-  const saved = await uow.save(SETTLEMENT_KIND, next.plan);
-  if (!saved.ok) return saved;
+  await uow.save(SETTLEMENT_KIND, next.plan);
   for (const e of next.events) uow.emit('document.transitioned', e);
   return ok(next.plan);
 }
@@ -153,8 +150,7 @@ export async function adjustSettlementPlan(
   if (!p.ok) return p;
   const next = adjustInstallments(p.value, input.moves, uow.now);
   if (!next.ok) return next;
-  const saved = await uow.save(SETTLEMENT_KIND, next.value);
-  if (!saved.ok) return saved;
+  await uow.save(SETTLEMENT_KIND, next.value);
   return ok(next.value);
 }
 
@@ -180,8 +176,7 @@ export async function achieveMilestone(
   if (!p.ok) return p;
   const t = achieveInstallment(p.value, input.milestone, input.achievedOn, uow.now);
   if (!t.ok) return t;
-  const saved = await uow.save(SETTLEMENT_KIND, t.value.plan);
-  if (!saved.ok) return saved;
+  await uow.save(SETTLEMENT_KIND, t.value.plan);
   uow.emit('document.transitioned', t.value.event);
   return ok(t.value.plan);
 }
@@ -206,7 +201,6 @@ export async function onOrderAmended(
   const next = rescalePlan(plan, newGross, uow.now);
   if (!next.ok) return next;
   if (next.value === plan) return ok(plan);
-  const saved = await uow.save(SETTLEMENT_KIND, next.value);
-  if (!saved.ok) return saved;
+  await uow.save(SETTLEMENT_KIND, next.value);
   return ok(next.value);
 }

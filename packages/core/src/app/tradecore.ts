@@ -327,10 +327,9 @@ export function createTradecore(options: TradecoreOptions) {
       async (uow, input) => {
         const doc = { id: SALES_POLICY_ID, ...input };
         const current = await uow.load(SALES_KINDS.policy, SALES_POLICY_ID);
-        const r = current
-          ? await uow.save(SALES_KINDS.policy, doc)
-          : await uow.create(SALES_KINDS.policy, doc);
-        return r.ok ? ok(input) : r;
+        if (current) await uow.save(SALES_KINDS.policy, doc);
+        else await uow.create(SALES_KINDS.policy, doc);
+        return ok(input);
       },
     ),
 

@@ -15,7 +15,12 @@ import type { TradecoreEventMap, TradecoreEventType } from '../events';
 import type { TenantId } from '../kernel/brand';
 import type { Clock, IdGenerator } from '../kernel/clock';
 import { decode, encode, encodeObject } from '../kernel/codec';
-import type { DuplicateError, NotFoundError, VersionConflictError } from '../kernel/errors';
+import type {
+  DuplicateError,
+  NotFoundError,
+  QueuedWriteFailure,
+  VersionConflictError,
+} from '../kernel/errors';
 import { TradecoreBug } from '../kernel/errors';
 import { err, ok, type Result } from '../kernel/result';
 import type {
@@ -137,6 +142,15 @@ function readingAhead(tx: Transaction, ahead: ReadAhead): Transaction {
       ahead.delete(refKey(kind, id));
       return r.update(kind, id, expectedVersion, data, number, key);
     },
+    queueInsert: (record) => {
+      ahead.delete(refKey(record.kind, record.id));
+      r.queueInsert(record);
+    },
+    queueUpdate: (kind, id, expectedVersion, data, key) => {
+      ahead.delete(refKey(kind, id));
+      r.queueUpdate(kind, id, expectedVersion, data, key);
+    },
+    sendQueued: () => r.sendQueued(),
   };
   return {
     tenantId: tx.tenantId,
@@ -283,37 +297,80 @@ export class UnitOfWork {
     });
   }
 
-  /** Inserts a new aggregate (version 1), with its range key if its kind has one. */
+  /**
+   * Inserts a new aggregate (version 1), with its range key if its kind has one. The write is
+   * queued (`RecordOps.queueInsert`): a store may send it with this unit of work's other
+   * writes. A taken id or number fails the command with `DUPLICATE` (see
+   * {@link queuedWriteResult}); use {@link tryCreate} where a duplicate is an expected outcome
+   * to act on.
+   */
   async create<A extends { id: string; number?: string }>(
+    kind: string,
+    aggregate: A,
+  ): Promise<void> {
+    const key = rangeKeyOf(kind, aggregate);
+    const data = encodeStored(aggregate);
+    const number = aggregate.number ?? null;
+    this.tx.records.queueInsert({
+      kind,
+      id: aggregate.id,
+      number,
+      data,
+      ...(key === undefined ? {} : { key }),
+    });
+    this.wrote(kind, aggregate.id, 1, number, data);
+  }
+
+  /**
+   * Remembers a record this unit of work wrote, as the store will hold it once the write
+   * applies, so that loading it again reads nothing (if the write does not apply, the whole
+   * transaction fails).
+   */
+  private wrote(
+    kind: string,
+    id: string,
+    version: number,
+    number: string | null,
+    data: JsonObject,
+  ) {
+    this.versions.set(`${kind}/${id}`, version);
+    this.ahead.set(refKey(kind, id), {
+      kind,
+      id,
+      tenantId: this.tenantId,
+      version,
+      number,
+      data,
+    });
+  }
+
+  /** Like {@link create}, but sent at once, and a taken id or number is a typed result. */
+  async tryCreate<A extends { id: string; number?: string }>(
     kind: string,
     aggregate: A,
   ): Promise<Result<void, DuplicateError>> {
     const key = rangeKeyOf(kind, aggregate);
+    const data = encodeStored(aggregate);
+    const number = aggregate.number ?? null;
     const outcome = await this.tx.records.insert({
       kind,
       id: aggregate.id,
-      number: aggregate.number ?? null,
-      data: encodeStored(aggregate),
+      number,
+      data,
       ...(key === undefined ? {} : { key }),
     });
-    if (outcome !== 'inserted') {
-      const what = outcome === 'duplicate-id' ? `id ${aggregate.id}` : `number ${aggregate.number}`;
-      return err({
-        code: 'DUPLICATE',
-        message: `a ${kind} with ${what} already exists`,
-        kind,
-        id: aggregate.id,
-      });
-    }
-    this.versions.set(`${kind}/${aggregate.id}`, 1);
+    if (outcome !== 'inserted')
+      return err(queuedWriteResult({ kind, id: aggregate.id, outcome, number }));
+    this.wrote(kind, aggregate.id, 1, number, data);
     return ok(undefined);
   }
 
-  /** Saves an aggregate loaded in this unit of work, if nobody changed it meanwhile. */
-  async save<A extends { id: string }>(
-    kind: string,
-    aggregate: A,
-  ): Promise<Result<void, VersionConflictError>> {
+  /**
+   * Saves an aggregate loaded (or created) in this unit of work, if nobody changed it
+   * meanwhile. The write is queued (`RecordOps.queueUpdate`); if somebody did change it, the
+   * command fails with `VERSION_CONFLICT` and is retried (see {@link queuedWriteResult}).
+   */
+  async save<A extends { id: string; number?: string }>(kind: string, aggregate: A): Promise<void> {
     const k = `${kind}/${aggregate.id}`;
     const expected = this.versions.get(k);
     if (expected === undefined) {
@@ -322,25 +379,20 @@ export class UnitOfWork {
         `${k} was saved without being loaded or created in this unit of work`,
       );
     }
-    const r = await this.tx.records.update(
-      kind,
-      aggregate.id,
-      expected,
-      encodeStored(aggregate),
-      undefined,
-      rangeKeyOf(kind, aggregate),
-    );
-    if (r.status === 'conflict') {
-      return err({
-        code: 'VERSION_CONFLICT',
-        message: `${kind} ${aggregate.id} was changed by someone else (expected version ${expected})`,
-        kind,
-        id: aggregate.id,
-        expectedVersion: expected,
-      });
-    }
-    this.versions.set(k, r.version);
-    return ok(undefined);
+    const data = encodeStored(aggregate);
+    this.tx.records.queueUpdate(kind, aggregate.id, expected, data, rangeKeyOf(kind, aggregate));
+    this.wrote(kind, aggregate.id, expected + 1, aggregate.number ?? null, data);
+  }
+
+  /**
+   * Before a command gives up (a business failure or a thrown error): sends the queued record
+   * writes, so that if the command worked from a record somebody changed meanwhile, it fails
+   * with that write's `QueuedWriteError` (a `VERSION_CONFLICT`, retried) rather than with an
+   * outcome computed from stale state — as when every save was sent at once, before the checks
+   * that followed it. Does nothing when the transaction can no longer run statements.
+   */
+  async checkQueued(): Promise<void> {
+    await this.raw.records.sendQueued();
   }
 
   /** Records a domain event; it reaches the outbox with this unit of work's commit. */
@@ -412,6 +464,34 @@ export class UnitOfWork {
   async flushEvents(): Promise<void> {
     if (this.events.length > 0) await this.tx.outbox.add(this.events.splice(0));
   }
+}
+
+/**
+ * The typed error a failed queued write stands for: `VERSION_CONFLICT` for a stale update (the
+ * command is retried), `DUPLICATE` for a taken id or number.
+ */
+export function queuedWriteResult(
+  failure: QueuedWriteFailure & { outcome: 'duplicate-id' | 'duplicate-number' },
+): DuplicateError;
+export function queuedWriteResult(
+  failure: QueuedWriteFailure,
+): VersionConflictError | DuplicateError;
+export function queuedWriteResult(
+  failure: QueuedWriteFailure,
+): VersionConflictError | DuplicateError {
+  const { kind, id } = failure;
+  if (failure.outcome === 'conflict') {
+    const expectedVersion = failure.expectedVersion ?? 0;
+    return {
+      code: 'VERSION_CONFLICT',
+      message: `${kind} ${id} was changed by someone else (expected version ${expectedVersion})`,
+      kind,
+      id,
+      expectedVersion,
+    };
+  }
+  const what = failure.outcome === 'duplicate-id' ? `id ${id}` : `number ${failure.number}`;
+  return { code: 'DUPLICATE', message: `a ${kind} with ${what} already exists`, kind, id };
 }
 
 function missing(kind: string, id: string, field: string): NotFoundError {

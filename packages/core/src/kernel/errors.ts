@@ -113,3 +113,52 @@ export function isTradecoreBug(e: unknown): e is TradecoreBug {
     typeof (e as { code?: unknown }).code === 'string'
   );
 }
+
+/**
+ * What a queued record write (`RecordOps.queueInsert` / `queueUpdate`) met when the store sent
+ * it: `conflict` (the stored version was no longer `expectedVersion`), `duplicate-id` or
+ * `duplicate-number` (an insert whose id or document number is taken).
+ */
+export interface QueuedWriteFailure {
+  /** The record's kind. */
+  readonly kind: string;
+  /** The record's id. */
+  readonly id: string;
+  /** What went wrong. */
+  readonly outcome: 'conflict' | 'duplicate-id' | 'duplicate-number';
+  /** For `conflict`: the version the update expected. */
+  readonly expectedVersion?: number;
+  /** For `duplicate-number`: the number that is taken. */
+  readonly number?: string | null;
+}
+
+/**
+ * Thrown by a store when a queued record write fails (see `RecordOps.queueInsert`): at the call
+ * that queued it or at a later call of the same transaction, at the latest at commit. The
+ * transaction is then rolled back; commands turn it into a `VERSION_CONFLICT` (retried) or a
+ * `DUPLICATE` result. Not a bug: another writer got there first.
+ */
+export class QueuedWriteError extends Error {
+  /** Which write failed, and how. */
+  readonly failure: QueuedWriteFailure;
+
+  constructor(failure: QueuedWriteFailure) {
+    super(
+      failure.outcome === 'conflict'
+        ? `QUEUED_WRITE_CONFLICT: ${failure.kind} ${failure.id} was changed by someone else (expected version ${failure.expectedVersion})`
+        : `QUEUED_WRITE_DUPLICATE: a ${failure.kind} with ${failure.outcome === 'duplicate-id' ? `id ${failure.id}` : `number ${failure.number}`} already exists`,
+    );
+    this.name = 'QueuedWriteError';
+    this.failure = failure;
+  }
+}
+
+/** Structural check for a {@link QueuedWriteError} that works across package copies. */
+export function isQueuedWriteError(e: unknown): e is QueuedWriteError {
+  return (
+    typeof e === 'object' &&
+    e !== null &&
+    (e as { name?: unknown }).name === 'QueuedWriteError' &&
+    typeof (e as { failure?: unknown }).failure === 'object'
+  );
+}

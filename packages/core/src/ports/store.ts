@@ -129,6 +129,35 @@ export interface RecordOps {
   ): Promise<UpdateOutcome>;
   /** Records of one kind matching every equality in `where` (and `keyAtMost`), ordered by id. */
   find(query: RecordQuery): Promise<StoredRecord[]>;
+  /**
+   * {@link insert}, queued: the store may send it later in this transaction together with its
+   * other writes (a network store sends them in one round trip), and no later than before
+   * commit. Every read of this transaction sees it. If the id or the number is taken, the
+   * transaction fails with a `QueuedWriteError` (`duplicate-id` / `duplicate-number`) — thrown
+   * by this call or by a later call of the transaction, at the latest by the commit — and
+   * nothing of it is committed. **Atomic** like {@link insert}.
+   */
+  queueInsert(record: NewRecord): void;
+  /**
+   * {@link update} (keeping the number), queued like {@link queueInsert}: the version becomes
+   * `expectedVersion + 1` when it applies. A stale `expectedVersion` fails the transaction with
+   * a `QueuedWriteError` (`conflict`). Several queued writes of one record apply in order, as if
+   * sent one by one.
+   */
+  queueUpdate(
+    kind: string,
+    id: string,
+    expectedVersion: number,
+    data: JsonObject,
+    key?: string | null,
+  ): void;
+  /**
+   * Sends what is queued now, if anything, and throws the `QueuedWriteError` of the first
+   * queued write that fails. For a caller that is about to give up on the transaction and
+   * wants to know whether it worked from stale records (a command's business failure becomes a
+   * retry when one of its queued updates conflicts).
+   */
+  sendQueued(): Promise<void>;
 }
 
 /** On-hand and reserved quantity of one product in one warehouse, in its stock unit. */

@@ -78,7 +78,7 @@ describe('aggregates shared between commands', () => {
 });
 
 describe('read-ahead', () => {
-  it('answers loads from what it read ahead, until the unit of work writes that record', async () => {
+  it('answers loads from what it read ahead, and a record it wrote from what it wrote', async () => {
     const store = await createMemoryStore();
     await store.transaction('t' as TenantId, async (tx) => {
       await tx.records.insert({ kind: 'doc', id: 'a', data: { id: 'a', n: 1 } });
@@ -113,9 +113,14 @@ describe('read-ahead', () => {
       expect(await uow.load('doc', 'a')).toEqual({ id: 'a', n: 1 });
       expect(await uow.load('doc', 'b')).toBeUndefined();
       expect(calls).toEqual(['getRefs a,b']);
-      unwrap(await uow.save('doc', { id: 'a', n: 2 }));
+      await uow.save('doc', { id: 'a', n: 2 });
       expect(await uow.load('doc', 'a')).toEqual({ id: 'a', n: 2 });
-      expect(calls).toEqual(['getRefs a,b', 'get a']);
+      await uow.create('doc', { id: 'c', n: 1 });
+      expect(await uow.load('doc', 'c')).toEqual({ id: 'c', n: 1 });
+      // What it wrote carries the version the store gave it: saving again applies.
+      await uow.save('doc', { id: 'a', n: 3 });
+      expect(calls).toEqual(['getRefs a,b']);
+      expect((await raw.records.get('doc', 'a'))?.version).toBe(3);
     });
   });
 });

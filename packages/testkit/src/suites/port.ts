@@ -5,10 +5,14 @@
 import {
   type Dec,
   isCreditShortfall,
+  isQueuedWriteError,
   isStockShortfall,
   type OutboxMessage,
+  type StockLevel,
+  type StoredRecord,
   type StorePort,
   type TenantId,
+  type Transaction,
 } from '@tradecore/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -242,6 +246,169 @@ export function portSuite(h: StoreHarness): void {
         const rec = await peek<{ version: number }>(store, t, (tx) =>
           tx.records.get('doc', 'same'),
         );
+        expect(rec.version).toBe(2);
+      });
+    });
+
+    describe('queued record writes', () => {
+      /** Runs `work`; the `QueuedWriteError` it (or the commit) failed with, else `undefined`. */
+      const queuedFailure = async (t: TenantId, work: (tx: Transaction) => Promise<void>) => {
+        try {
+          await store.transaction(t, work);
+          return undefined;
+        } catch (e) {
+          if (!isQueuedWriteError(e)) throw e;
+          return e.failure;
+        }
+      };
+
+      it('are read back by the transaction that queued them, merged per record, and committed', async () => {
+        const t = freshTenant('queue');
+        await store.transaction(t, async (tx) => {
+          expect(await tx.records.insert({ kind: 'doc', id: 'c', data: { n: 0 } })).toBe(
+            'inserted',
+          );
+        });
+        await store.transaction(t, async (tx) => {
+          tx.records.queueInsert({
+            kind: 'doc',
+            id: 'a',
+            number: 'Q-1',
+            data: { n: 1, tag: 'x' },
+            key: '2026-12-01',
+          });
+          tx.records.queueUpdate('doc', 'a', 1, { n: 2, tag: 'x' });
+          tx.records.queueUpdate('doc', 'c', 1, { n: 1, tag: 'x' }, '2026-11-30');
+          const a = await tx.records.get('doc', 'a');
+          expect([a?.version, a?.number, a?.data]).toEqual([2, 'Q-1', { n: 2, tag: 'x' }]);
+          tx.records.queueUpdate('doc', 'a', 2, { n: 3, tag: 'y' });
+          expect((await tx.records.getByNumber('doc', 'Q-1'))?.data).toEqual({ n: 3, tag: 'y' });
+          expect(
+            (await tx.records.find({ kind: 'doc', where: { tag: 'x' } })).map((r) => r.id),
+          ).toEqual(['c']);
+          tx.records.queueInsert({ kind: 'doc', id: 'b', data: { n: 1 } });
+          const many = await tx.records.getMany('doc', ['b', 'c', 'a']);
+          expect(many.map((r) => [r.id, r.version])).toEqual([
+            ['b', 1],
+            ['c', 2],
+            ['a', 3],
+          ]);
+          expect((await tx.records.getRefs([{ kind: 'doc', id: 'a' }]))[0]?.version).toBe(3);
+          // An immediate update after queued ones applies in order.
+          expect(await tx.records.update('doc', 'a', 3, { n: 4 })).toEqual({
+            status: 'updated',
+            version: 4,
+          });
+          tx.records.queueUpdate('doc', 'b', 1, { n: 2 });
+          await tx.records.sendQueued();
+          await tx.records.sendQueued(); // nothing left: a no-op
+        });
+        const after = await peek<StoredRecord[]>(store, t, (tx) =>
+          tx.records.getMany('doc', ['a', 'b', 'c']),
+        );
+        expect(after.map((r) => [r.id, r.version, r.data])).toEqual([
+          ['a', 4, { n: 4 }],
+          ['b', 2, { n: 2 }],
+          ['c', 2, { n: 1, tag: 'x' }],
+        ]);
+        expect(
+          (
+            await peek<StoredRecord[]>(store, t, (tx) =>
+              tx.records.find({ kind: 'doc', keyAtMost: '2026-12-31' }),
+            )
+          ).map((r) => r.id),
+        ).toEqual(['a', 'c']);
+      });
+
+      it('fail the transaction with a QueuedWriteError when one does not apply, committing nothing', async () => {
+        const t = freshTenant('qfail');
+        await store.transaction(t, async (tx) => {
+          tx.records.queueInsert({ kind: 'doc', id: 'x', number: 'N-1', data: { n: 1 } });
+        });
+        const sideEffects = async (tx: Transaction) => {
+          tx.records.queueInsert({ kind: 'doc', id: 'other', data: {} });
+          await tx.stock.adjust('P', 'W', d(5));
+        };
+        expect(
+          await queuedFailure(t, async (tx) => {
+            await sideEffects(tx);
+            tx.records.queueUpdate('doc', 'x', 7, { n: 2 });
+          }),
+        ).toEqual({ kind: 'doc', id: 'x', outcome: 'conflict', expectedVersion: 7 });
+        expect(
+          await queuedFailure(t, async (tx) => {
+            await sideEffects(tx);
+            tx.records.queueInsert({ kind: 'doc', id: 'x', data: {} });
+          }),
+        ).toMatchObject({ kind: 'doc', id: 'x', outcome: 'duplicate-id' });
+        expect(
+          await queuedFailure(t, async (tx) => {
+            await sideEffects(tx);
+            tx.records.queueInsert({ kind: 'doc', id: 'y', number: 'N-1', data: {} });
+          }),
+        ).toMatchObject({ kind: 'doc', id: 'y', outcome: 'duplicate-number', number: 'N-1' });
+        // Within one transaction, as if sent one by one.
+        expect(
+          await queuedFailure(t, async (tx) => {
+            tx.records.queueInsert({ kind: 'doc', id: 'z', number: 'N-2', data: {} });
+            tx.records.queueInsert({ kind: 'doc', id: 'w', number: 'N-2', data: {} });
+          }),
+        ).toMatchObject({ id: 'w', outcome: 'duplicate-number' });
+        expect(
+          await queuedFailure(t, async (tx) => {
+            tx.records.queueUpdate('doc', 'x', 1, { n: 2 });
+            tx.records.queueUpdate('doc', 'x', 1, { n: 3 });
+          }),
+        ).toMatchObject({ id: 'x', outcome: 'conflict', expectedVersion: 1 });
+        // Swallowing the error does not let the transaction commit.
+        await expect(
+          store.transaction(t, async (tx) => {
+            await sideEffects(tx);
+            try {
+              tx.records.queueUpdate('doc', 'x', 9, { n: 2 });
+              await tx.records.sendQueued();
+            } catch (e) {
+              expect(isQueuedWriteError(e)).toBe(true);
+              return;
+            }
+            throw new Error('sendQueued did not report the stale update');
+          }),
+        ).rejects.toThrow();
+        const x = await peek<StoredRecord>(store, t, (tx) => tx.records.get('doc', 'x'));
+        expect([x.version, x.data]).toEqual([1, { n: 1 }]);
+        expect(await peek(store, t, (tx) => tx.records.get('doc', 'other'))).toBeUndefined();
+        expect(await peek(store, t, (tx) => tx.records.get('doc', 'z'))).toBeUndefined();
+        expect(
+          (await peek<StockLevel>(store, t, (tx) => tx.stock.level('P', 'W'))).onHand.toFixed(),
+        ).toBe('0');
+      });
+
+      it('give exactly one winner among concurrent queued inserts of an id and queued updates of a version', async () => {
+        const t = freshTenant('qrace');
+        const outcome = (p: Promise<unknown>) =>
+          p.then(
+            () => 'ok',
+            (e: unknown) => (isQueuedWriteError(e) ? e.failure.outcome : `other: ${String(e)}`),
+          );
+        const ins = await all(Array.from({ length: 20 }), (_, i) =>
+          outcome(
+            store.transaction(t, async (tx) => {
+              tx.records.queueInsert({ kind: 'doc', id: 'same', data: { v: i } });
+            }),
+          ),
+        );
+        expect(ins.filter((r) => r === 'ok')).toHaveLength(1);
+        expect(ins.filter((r) => r !== 'ok').every((r) => r === 'duplicate-id')).toBe(true);
+        const ups = await all(Array.from({ length: 20 }), (_, i) =>
+          outcome(
+            store.transaction(t, async (tx) => {
+              tx.records.queueUpdate('doc', 'same', 1, { v: 100 + i });
+            }),
+          ),
+        );
+        expect(ups.filter((r) => r === 'ok')).toHaveLength(1);
+        expect(ups.filter((r) => r !== 'ok').every((r) => r === 'conflict')).toBe(true);
+        const rec = await peek<StoredRecord>(store, t, (tx) => tx.records.get('doc', 'same'));
         expect(rec.version).toBe(2);
       });
     });

@@ -8,6 +8,7 @@ import {
   type DocumentTransitioned,
   type DomainEvent,
   invoiceResidual,
+  type Result,
   type StorePort,
   unwrap,
 } from '@tradecore/core';
@@ -101,6 +102,47 @@ export function sliceSuite(h: StoreHarness): void {
       for (const r of results) if (!r.ok) expect(r.error.code).toBe('ILLEGAL_TRANSITION');
       expect(unwrap(await tc.creditAccount(t, 'HQ'))!.exposure.toFixed()).toBe('33.90');
       expect(unwrap(await tc.stockLevel(t, 'P1', 'W'))!.reserved.toString()).toBe('3 EA');
+    });
+
+    it('lets one of several concurrent cancellations, and one of several concurrent deliveries, of an order through', async () => {
+      // Each command checks stock and credit before its save reaches the store; a command that
+      // worked from an order somebody changed meanwhile must be retried, never give back or take
+      // twice (nor fail a check or throw because it did).
+      const t = freshTenant('dbl2');
+      const tc = tradecoreFor(store, t);
+      await seedSlice(tc, t, { limit: '10000.00', stock: { P1: 6, P2: 0 } });
+      const confirmed = async () => {
+        const o = unwrap(
+          await tc.draftSalesOrder(t, {
+            customerId: 'SUB',
+            warehouseId: 'W',
+            priceListId: 'PL',
+            lines: [{ productId: 'P1', quantity: '3' }],
+          }),
+        );
+        unwrap(await tc.confirmSalesOrder(t, { orderId: o.id }));
+        return o.id;
+      };
+      const cancelled = await confirmed();
+      const delivered = await confirmed();
+      const results = await all(
+        Array.from({ length: 16 }),
+        (_, i): Promise<Result<unknown, { code: string }>> =>
+          i % 2 === 0
+            ? tc.cancelSalesOrder(t, { orderId: cancelled })
+            : tc.deliverSalesOrder(t, { orderId: delivered }),
+      );
+      const cancels = results.filter((_, i) => i % 2 === 0);
+      const deliveries = results.filter((_, i) => i % 2 === 1);
+      expect(cancels.filter((r) => r.ok)).toHaveLength(1);
+      expect(deliveries.filter((r) => r.ok)).toHaveLength(1);
+      const codes = new Set(results.flatMap((r) => (r.ok ? [] : [r.error.code])));
+      for (const c of codes)
+        expect(['ILLEGAL_TRANSITION', 'VERSION_CONFLICT', 'NOTHING_TO_DELIVER']).toContain(c);
+      const level = unwrap(await tc.stockLevel(t, 'P1', 'W'))!;
+      expect([level.onHand.toString(), level.reserved.toString()]).toEqual(['3 EA', '0 EA']);
+      // The delivered order's goods wait to be invoiced (3 × 11.30); the cancelled one holds nothing.
+      expect(unwrap(await tc.creditAccount(t, 'HQ'))!.exposure.toFixed()).toBe('33.90');
     });
 
     it('never over-allocates concurrent write-offs against one invoice', async () => {
