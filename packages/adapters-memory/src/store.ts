@@ -312,8 +312,10 @@ class MemoryTransaction implements Transaction {
         if (r.status === 'conflict')
           throw this.fail(new QueuedWriteError({ kind, id, outcome: 'conflict', expectedVersion }));
       },
+      // Nothing waits here: a queued write that failed has thrown already, and throws again.
       sendQueued: async () => {
         live();
+        if (this.failure !== undefined) throw this.failure;
       },
       find: async (q: RecordQuery) => {
         live();

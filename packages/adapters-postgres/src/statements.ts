@@ -94,6 +94,11 @@ ORDER BY o.due_date, o.item_id LIMIT $3`;
     // records
     recordGet: `SELECT version, number, data::text AS data FROM ${q}.records
 WHERE tenant_id = $1 AND kind = $2 AND id = $3`,
+    // The joins of a list of keys with records (getMany, getRefs, the write-behind's updates)
+    // are planned per call, not prepared: a generic plan made while the table was small — a hash
+    // join over a sequential scan of the tenant's records — would be kept by the connection as
+    // the table grows, and each call would read every record of the tenant. Planned per call,
+    // the planner sees the list's length and the table's size: index lookups.
     recordGetMany: `SELECT r.id, r.version, r.number, r.data::text AS data
 FROM unnest($3::text[]) WITH ORDINALITY AS x(id, ord)
 JOIN ${q}.records r ON r.tenant_id = $1 AND r.kind = $2 AND r.id = x.id
@@ -272,9 +277,9 @@ export interface WriteBehindParts {
  * part in this order — vouchers (id, number, postedAt, sourceKind, sourceId, memo) and their lines
  * (voucher id, line no, account, debit, credit, currency, party), open items (id, account,
  * source kind, source id, due date, amount), the outbox entries as one JSON array, idempotency
- * (keys, responses), queued record inserts as one JSON array (`k` kind, `i` id, `n` number, `v`
- * version, `d` data, `key`), queued record updates as one JSON array (`k`, `i`, `x` expected
- * version, `v` new version, `d`, `sk` whether to set the key, `key`). Balances are summed over
+ * (keys, responses), queued record inserts (kinds, ids, numbers, versions, data as JSON text,
+ * range keys), queued record updates (kinds, ids, expected versions, new versions, data, whether
+ * to set the range key, range keys). Balances are summed over
  * all the vouchers first, so each balance row changes once, and are locked in key order. Returns
  * one row: how many idempotency keys were completed, and the records inserted and updated (JSON
  * arrays of `[kind, id]`, or null when none) — a queued write missing there did not apply.
@@ -340,18 +345,19 @@ function writeBehindStatements(q: string): (parts: WriteBehindParts) => string {
     if (parts.recordInserts) {
       ctes.push(`ri AS (
   INSERT INTO ${q}.records (tenant_id, kind, id, version, number, data, range_key)
-  SELECT $1::text, e->>'k', e->>'i', (e->>'v')::int, e->>'n', e->'d', e->>'key'
-  FROM jsonb_array_elements(${p('jsonb')}) WITH ORDINALITY AS t(e, ord) ORDER BY ord
+  SELECT $1::text, kind, id, version, number, data::jsonb, range_key
+  FROM unnest(${p('text[]')}, ${p('text[]')}, ${p('text[]')}, ${p('int[]')}, ${p('text[]')}, ${p('text[]')})
+    WITH ORDINALITY AS t(kind, id, number, version, data, range_key, ord) ORDER BY ord
   ON CONFLICT DO NOTHING RETURNING kind, id
 )`);
     }
     if (parts.recordUpdates) {
       ctes.push(`ru AS (
-  UPDATE ${q}.records AS r SET data = x.e->'d', version = (x.e->>'v')::int,
-    range_key = CASE WHEN (x.e->>'sk')::boolean THEN x.e->>'key' ELSE r.range_key END
-  FROM jsonb_array_elements(${p('jsonb')}) AS x(e)
-  WHERE r.tenant_id = $1::text AND r.kind = x.e->>'k' AND r.id = x.e->>'i'
-    AND r.version = (x.e->>'x')::int
+  UPDATE ${q}.records AS r SET data = x.data::jsonb, version = x.version,
+    range_key = CASE WHEN x.set_key THEN x.range_key ELSE r.range_key END
+  FROM unnest(${p('text[]')}, ${p('text[]')}, ${p('int[]')}, ${p('int[]')}, ${p('text[]')}, ${p('boolean[]')}, ${p('text[]')})
+    AS x(kind, id, expected, version, data, set_key, range_key)
+  WHERE r.tenant_id = $1::text AND r.kind = x.kind AND r.id = x.id AND r.version = x.expected
   RETURNING r.kind, r.id
 )`);
     }

@@ -20,6 +20,7 @@ import {
   type DueOpenItem,
   type IdempotencyClaim,
   type InsertOutcome,
+  isQueuedWriteError,
   type Json,
   type JsonObject,
   type LedgerLine,
@@ -242,6 +243,8 @@ export class PostgresStore implements StorePort {
             // The collected void writes go out last; an aborted transaction has nothing to send.
             if (tx.failure === undefined) await tx.flush();
             tx.finish();
+            // A queued write that did not apply (and was swallowed): the same error as unswallowed.
+            if (isQueuedWriteError(tx.failure)) throw tx.failure;
             if (tx.failure !== undefined) {
               throw new TradecoreBug(
                 'TRANSACTION_ABORTED',
@@ -456,6 +459,7 @@ class PostgresTransaction implements Transaction {
     // Reads see the queued record writes: what is queued is sent first when a read could see it
     // (a read of a queued record, or a query over its kind). Reads of other records do not wait.
     const sendIf = async (queued: boolean) => {
+      live();
       if (queued) await this.flush();
     };
     this.records = {
@@ -468,7 +472,7 @@ class PostgresTransaction implements Transaction {
         const unique = [...new Set(ids)];
         if (unique.length === 0) return [];
         await sendIf(this.hasQueued(kind, unique));
-        const rows = await q<RecordRow>(sql.recordGetMany, [t, kind, unique]);
+        const rows = await q<RecordRow>(sql.recordGetMany, [t, kind, unique], false);
         return rows.map((r) => toRecord(kind, String(r.id), r));
       },
       getRefs: async (refs) => {
@@ -484,7 +488,11 @@ class PostgresTransaction implements Transaction {
         }
         if (ids.length === 0) return [];
         await sendIf(refs.some((x) => this.hasQueued(x.kind, [x.id])));
-        const rows = await q<RecordRow & { kind: string }>(sql.recordGetRefs, [t, kinds, ids]);
+        const rows = await q<RecordRow & { kind: string }>(
+          sql.recordGetRefs,
+          [t, kinds, ids],
+          false,
+        );
         return rows.map((r) => toRecord(r.kind, String(r.id), r));
       },
       getByNumber: async (kind, number) => {
@@ -578,8 +586,9 @@ class PostgresTransaction implements Transaction {
       },
       sendQueued: async () => {
         live();
+        if (isQueuedWriteError(this.failure)) throw this.failure;
         // After a failed statement PostgreSQL runs nothing more; the transaction rolls back.
-        if (this.failure === undefined) await this.flush();
+        if (this.failure === undefined && this.pending.records.size > 0) await this.flush();
       },
     };
 
@@ -976,31 +985,23 @@ class PostgresTransaction implements Transaction {
     }
     if (parts.recordInserts) {
       params.push(
-        JSON.stringify(
-          inserts.map((r) => ({
-            k: r.kind,
-            i: r.id,
-            n: r.number,
-            v: r.version,
-            d: r.data,
-            key: r.key ?? null,
-          })),
-        ),
+        inserts.map((r) => r.kind),
+        inserts.map((r) => r.id),
+        inserts.map((r) => r.number),
+        inserts.map((r) => r.version),
+        inserts.map((r) => JSON.stringify(r.data)),
+        inserts.map((r) => r.key ?? null),
       );
     }
     if (parts.recordUpdates) {
       params.push(
-        JSON.stringify(
-          updates.map((r) => ({
-            k: r.kind,
-            i: r.id,
-            x: r.expected,
-            v: r.version,
-            d: r.data,
-            sk: r.key !== undefined,
-            key: r.key ?? null,
-          })),
-        ),
+        updates.map((r) => r.kind),
+        updates.map((r) => r.id),
+        updates.map((r) => r.expected),
+        updates.map((r) => r.version),
+        updates.map((r) => JSON.stringify(r.data)),
+        updates.map((r) => r.key !== undefined),
+        updates.map((r) => r.key ?? null),
       );
     }
     let completed: number;
@@ -1010,7 +1011,9 @@ class PostgresTransaction implements Transaction {
         completed: number | string;
         inserted: string | null;
         updated: string | null;
-      }>(this.sql.writeBehind(parts), params, { prepare: true });
+        // With record updates the statement joins the records table: planned per call, for
+        // the number of updates and the table's size now (see `recordGetRefs`).
+      }>(this.sql.writeBehind(parts), params, { prepare: !parts.recordUpdates });
       completed = Number(rows[0]?.completed ?? 0);
       written = {
         inserted: JSON.parse(rows[0]?.inserted ?? '[]') as string[][],
@@ -1036,35 +1039,42 @@ class PostgresTransaction implements Transaction {
     }
   }
 
-  /** Which queued record write was not applied, and why (a follow-up read on failure only). */
+  /**
+   * Which queued record write was not applied, and why (a follow-up read on failure only). A
+   * lost update is reported first: the command worked from a stale record and is retried,
+   * whatever else failed with it.
+   */
   private async queuedFailure(
     inserts: readonly PendingRecord[],
     updates: readonly PendingRecord[],
     written: { inserted: string[][]; updated: string[][] },
   ): Promise<QueuedWriteError> {
     const done = (list: string[][]) => new Set(list.map(([k, i]) => `${k}\u0000${i}`));
-    const ins = done(written.inserted);
-    const lostInsert = inserts.find((r) => !ins.has(`${r.kind}\u0000${r.id}`));
-    if (lostInsert) {
-      const exists = await this.ex.query(this.sql.recordExists, [
-        this.tenantId,
-        lostInsert.kind,
-        lostInsert.id,
-      ]);
+    const upd = done(written.updated);
+    const lost = updates.find((r) => !upd.has(`${r.kind}\u0000${r.id}`));
+    if (lost) {
       return new QueuedWriteError({
-        kind: lostInsert.kind,
-        id: lostInsert.id,
-        outcome: exists.rows.length > 0 ? 'duplicate-id' : 'duplicate-number',
-        number: lostInsert.number,
+        kind: lost.kind,
+        id: lost.id,
+        outcome: 'conflict',
+        expectedVersion: lost.expected,
       });
     }
-    const upd = done(written.updated);
-    const lost = updates.find((r) => !upd.has(`${r.kind}\u0000${r.id}`)) as PendingRecord;
+    const ins = done(written.inserted);
+    const r = inserts.find((x) => !ins.has(`${x.kind}\u0000${x.id}`)) as PendingRecord;
+    let exists: boolean;
+    try {
+      exists =
+        (await this.ex.query(this.sql.recordExists, [this.tenantId, r.kind, r.id])).rows.length > 0;
+    } catch (e) {
+      this.failure ??= e;
+      throw e;
+    }
     return new QueuedWriteError({
-      kind: lost.kind,
-      id: lost.id,
-      outcome: 'conflict',
-      expectedVersion: lost.expected,
+      kind: r.kind,
+      id: r.id,
+      outcome: exists ? 'duplicate-id' : 'duplicate-number',
+      number: r.number,
     });
   }
 
@@ -1142,6 +1152,7 @@ class PostgresTransaction implements Transaction {
 
   finish(): void {
     this.done = true;
+    this.pending = emptyPending();
   }
 }
 

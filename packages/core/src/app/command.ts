@@ -10,9 +10,11 @@ import { createBus } from '../events';
 import type { TenantId } from '../kernel/brand';
 import { canonicalJson, decode, encode } from '../kernel/codec';
 import {
+  type DuplicateError,
   type IdempotencyConflictError,
   isQueuedWriteError,
   type ValidationError,
+  type VersionConflictError,
 } from '../kernel/errors';
 import { type Err, err, type OkValue, type Result } from '../kernel/result';
 import type { StorePort } from '../ports/store';
@@ -79,12 +81,22 @@ class Rollback {
   constructor(readonly result: Result<unknown, unknown>) {}
 }
 
-/** A command: `(tenantId, input, options?) → R` plus validation and idempotency errors. */
+/**
+ * A command: `(tenantId, input, options?) → R` plus validation and idempotency errors, and the
+ * errors of its writes: `VERSION_CONFLICT` (a record changed under it more often than
+ * `maxAttempts` allows) and `DUPLICATE` (an id or number taken).
+ */
 export type Command<R> = (
   tenantId: string,
   input: unknown,
   options?: CommandOptions,
-) => Promise<R | Err<ValidationError> | Err<IdempotencyConflictError>>;
+) => Promise<
+  | R
+  | Err<ValidationError>
+  | Err<IdempotencyConflictError>
+  | Err<VersionConflictError>
+  | Err<DuplicateError>
+>;
 
 /**
  * Defines a command from its name, its input schema and a handler that runs in a unit of
@@ -132,11 +144,11 @@ export function defineCommand<S extends z.ZodType, R extends Result<unknown, { c
           try {
             r = await handler(uow, parsed.value);
           } catch (e) {
-            await uow.checkQueued();
+            await checkQueued(uow);
             throw e;
           }
           if (!r.ok) {
-            await uow.checkQueued();
+            await checkQueued(uow);
             throw new Rollback(r);
           }
           await uow.flushEvents();
@@ -161,6 +173,19 @@ export function defineCommand<S extends z.ZodType, R extends Result<unknown, { c
       }
     }
   };
+}
+
+/**
+ * Before a command gives up: a queued write that does not apply takes the place of its failure
+ * (the command worked from a stale record). Any other error of that check is dropped: the
+ * command's own failure is what it reports, and the transaction rolls back either way.
+ */
+async function checkQueued(uow: UnitOfWork): Promise<void> {
+  try {
+    await uow.checkQueued();
+  } catch (e) {
+    if (isQueuedWriteError(e)) throw e;
+  }
 }
 
 // Large enough that one command's events (one per order line for stock moves) relay in one

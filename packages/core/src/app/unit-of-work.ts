@@ -166,7 +166,8 @@ function readingAhead(tx: Transaction, ahead: ReadAhead): Transaction {
 
 /** One use case's view of a transaction. */
 export class UnitOfWork {
-  private readonly versions = new Map<string, number>();
+  /** Version and number of each record read or written, by `kind/id`, for saves. */
+  private readonly known = new Map<string, { version: number; number: string | null }>();
   private readonly ahead: ReadAhead = new Map();
   private readonly events: OutboxEntry[] = [];
   private readonly memos = new Map<string, Promise<unknown>>();
@@ -249,7 +250,7 @@ export class UnitOfWork {
   async load<T>(kind: string, id: string): Promise<T | undefined> {
     const rec = await this.tx.records.get(kind, id);
     if (!rec) return undefined;
-    this.versions.set(`${kind}/${id}`, rec.version);
+    this.known.set(`${kind}/${id}`, { version: rec.version, number: rec.number });
     return decodeStored<T>(rec.data);
   }
 
@@ -261,7 +262,7 @@ export class UnitOfWork {
     const recs = await this.tx.records.getMany(kind, [...new Set(ids)]);
     const out = new Map<string, T>();
     for (const rec of recs) {
-      this.versions.set(`${kind}/${rec.id}`, rec.version);
+      this.known.set(`${kind}/${rec.id}`, { version: rec.version, number: rec.number });
       out.set(rec.id, decodeStored<T>(rec.data));
     }
     return out;
@@ -292,7 +293,7 @@ export class UnitOfWork {
   async find<T>(kind: string, where: Record<string, JsonPrimitive> = {}): Promise<T[]> {
     const recs = await this.tx.records.find({ kind, where });
     return recs.map((r) => {
-      this.versions.set(`${kind}/${r.id}`, r.version);
+      this.known.set(`${kind}/${r.id}`, { version: r.version, number: r.number });
       return decodeStored<T>(r.data);
     });
   }
@@ -333,7 +334,7 @@ export class UnitOfWork {
     number: string | null,
     data: JsonObject,
   ) {
-    this.versions.set(`${kind}/${id}`, version);
+    this.known.set(`${kind}/${id}`, { version, number });
     this.ahead.set(refKey(kind, id), {
       kind,
       id,
@@ -370,18 +371,20 @@ export class UnitOfWork {
    * meanwhile. The write is queued (`RecordOps.queueUpdate`); if somebody did change it, the
    * command fails with `VERSION_CONFLICT` and is retried (see {@link queuedWriteResult}).
    */
-  async save<A extends { id: string; number?: string }>(kind: string, aggregate: A): Promise<void> {
+  async save<A extends { id: string }>(kind: string, aggregate: A): Promise<void> {
     const k = `${kind}/${aggregate.id}`;
-    const expected = this.versions.get(k);
-    if (expected === undefined) {
+    const known = this.known.get(k);
+    if (known === undefined) {
       throw new TradecoreBug(
         'SAVE_WITHOUT_LOAD',
         `${k} was saved without being loaded or created in this unit of work`,
       );
     }
     const data = encodeStored(aggregate);
-    this.tx.records.queueUpdate(kind, aggregate.id, expected, data, rangeKeyOf(kind, aggregate));
-    this.wrote(kind, aggregate.id, expected + 1, aggregate.number ?? null, data);
+    const v = known.version;
+    this.tx.records.queueUpdate(kind, aggregate.id, v, data, rangeKeyOf(kind, aggregate));
+    // The update keeps the stored number.
+    this.wrote(kind, aggregate.id, v + 1, known.number, data);
   }
 
   /**
