@@ -94,11 +94,9 @@ ORDER BY o.due_date, o.item_id LIMIT $3`;
     // records
     recordGet: `SELECT version, number, data::text AS data FROM ${q}.records
 WHERE tenant_id = $1 AND kind = $2 AND id = $3`,
-    // The joins of a list of keys with records (getMany, getRefs, the write-behind's updates)
-    // are planned per call, not prepared: a generic plan made while the table was small — a hash
-    // join over a sequential scan of the tenant's records — would be kept by the connection as
-    // the table grows, and each call would read every record of the tenant. Planned per call,
-    // the planner sees the list's length and the table's size: index lookups.
+    // Prepared like every point statement. A generic plan made while the table is tiny (a hash
+    // join over a sequential scan) is kept by the connection until statistics change: the next
+    // ANALYZE (autovacuum's, or `maintain()`) replaces it with index lookups.
     recordGetMany: `SELECT r.id, r.version, r.number, r.data::text AS data
 FROM unnest($3::text[]) WITH ORDINALITY AS x(id, ord)
 JOIN ${q}.records r ON r.tenant_id = $1 AND r.kind = $2 AND r.id = x.id

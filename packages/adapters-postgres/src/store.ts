@@ -472,7 +472,7 @@ class PostgresTransaction implements Transaction {
         const unique = [...new Set(ids)];
         if (unique.length === 0) return [];
         await sendIf(this.hasQueued(kind, unique));
-        const rows = await q<RecordRow>(sql.recordGetMany, [t, kind, unique], false);
+        const rows = await q<RecordRow>(sql.recordGetMany, [t, kind, unique]);
         return rows.map((r) => toRecord(kind, String(r.id), r));
       },
       getRefs: async (refs) => {
@@ -488,11 +488,7 @@ class PostgresTransaction implements Transaction {
         }
         if (ids.length === 0) return [];
         await sendIf(refs.some((x) => this.hasQueued(x.kind, [x.id])));
-        const rows = await q<RecordRow & { kind: string }>(
-          sql.recordGetRefs,
-          [t, kinds, ids],
-          false,
-        );
+        const rows = await q<RecordRow & { kind: string }>(sql.recordGetRefs, [t, kinds, ids]);
         return rows.map((r) => toRecord(r.kind, String(r.id), r));
       },
       getByNumber: async (kind, number) => {
@@ -1011,9 +1007,7 @@ class PostgresTransaction implements Transaction {
         completed: number | string;
         inserted: string | null;
         updated: string | null;
-        // With record updates the statement joins the records table: planned per call, for
-        // the number of updates and the table's size now (see `recordGetRefs`).
-      }>(this.sql.writeBehind(parts), params, { prepare: !parts.recordUpdates });
+      }>(this.sql.writeBehind(parts), params, { prepare: true });
       completed = Number(rows[0]?.completed ?? 0);
       written = {
         inserted: JSON.parse(rows[0]?.inserted ?? '[]') as string[][],
