@@ -73,6 +73,8 @@ export interface OutboxRow {
 /** Everything the memory store holds. Keys embed the tenant id first. */
 export class MemoryState {
   records = new Map<string, StoredRecord>();
+  /** Derived: the keys in `records` of each (tenant, kind), so `find` reads one kind only. */
+  recordsOfKind = new Map<string, Set<string>>();
   numbers = new Map<string, string>();
   stock = new Map<string, StockRow>();
   credit = new Map<string, CreditRow>();
@@ -92,6 +94,22 @@ export class MemoryState {
   outbox: OutboxRow[] = [];
   outboxSeq = 0;
   idempotency = new Map<string, IdempotencyRow>();
+}
+
+/**
+ * Adds the record at `recordKey` to its (tenant, kind) index; `true` if it was not there (an
+ * insert), so a rolled-back insert can take it out again.
+ */
+export function indexRecord(s: MemoryState, tenantId: string, kind: string, recordKey: string) {
+  const k = key(tenantId, kind);
+  let keys = s.recordsOfKind.get(k);
+  if (keys === undefined) {
+    keys = new Set();
+    s.recordsOfKind.set(k, keys);
+  }
+  if (keys.has(recordKey)) return false;
+  keys.add(recordKey);
+  return true;
 }
 
 /** Joins key parts with a separator that cannot occur in ids. */
@@ -180,6 +198,7 @@ export function fromSnapshot(text: string): MemoryState {
   const s = new MemoryState();
   for (const r of snap.records) {
     s.records.set(key(r.tenantId, r.kind, r.id), r);
+    indexRecord(s, r.tenantId, r.kind, key(r.tenantId, r.kind, r.id));
     if (r.number !== null) s.numbers.set(key(r.tenantId, r.kind, r.number), r.id);
   }
   for (const [k, r] of snap.stock) {

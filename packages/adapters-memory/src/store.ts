@@ -39,6 +39,7 @@ import { type FileSink, openFileSink } from './file';
 import {
   type CreditRow,
   indexOpenItem,
+  indexRecord,
   indexVoucher,
   key,
   MemoryState,
@@ -217,6 +218,8 @@ class MemoryTransaction implements Transaction {
         key: r.key ?? null,
       };
       setMap(s.records, k, rec);
+      if (indexRecord(s, t, r.kind, k))
+        undo.push(() => s.recordsOfKind.get(key(t, r.kind))?.delete(k));
       if (number !== null) setMap(s.numbers, key(t, r.kind, number), r.id);
       return 'inserted';
     };
@@ -319,12 +322,11 @@ class MemoryTransaction implements Transaction {
       },
       find: async (q: RecordQuery) => {
         live();
-        const prefix = key(t, q.kind, '');
         const out: StoredRecord[] = [];
         const where = Object.entries(q.where ?? {});
         const atMost = q.keyAtMost;
-        for (const [k, r] of s.records) {
-          if (!k.startsWith(prefix)) continue;
+        for (const k of s.recordsOfKind.get(key(t, q.kind)) ?? []) {
+          const r = s.records.get(k) as StoredRecord;
           // A record loaded from a snapshot older than keys has none recorded (undefined): it
           // is kept, since its key is unknown; `null` is a known absence.
           if (atMost !== undefined && r.key !== undefined && (r.key === null || r.key > atMost))
