@@ -212,6 +212,32 @@ export function portSuite(h: StoreHarness): void {
         ).toEqual(['a', 'c']);
       });
 
+      it('finds nothing of a rolled-back insert, and takes the id and number again', async () => {
+        const t = freshTenant('rbfind');
+        await expect(
+          store.transaction(t, async (tx) => {
+            expect(await tx.records.insert({ kind: 'doc', id: 'a', number: 'N', data: {} })).toBe(
+              'inserted',
+            );
+            tx.records.queueInsert({ kind: 'doc', id: 'b', data: {} });
+            expect((await tx.records.find({ kind: 'doc' })).map((r) => r.id)).toEqual(['a', 'b']);
+            throw new Boom();
+          }),
+        ).rejects.toBeInstanceOf(Boom);
+        expect(await peek<unknown[]>(store, t, (tx) => tx.records.find({ kind: 'doc' }))).toEqual(
+          [],
+        );
+        await store.transaction(t, async (tx) => {
+          expect(
+            await tx.records.insert({ kind: 'doc', id: 'a', number: 'N', data: { n: 2 } }),
+          ).toBe('inserted');
+        });
+        const found = await peek<StoredRecord[]>(store, t, (tx) =>
+          tx.records.find({ kind: 'doc' }),
+        );
+        expect(found.map((r) => [r.id, r.version, r.data])).toEqual([['a', 1, { n: 2 }]]);
+      });
+
       it('reports duplicate ids and numbers and keeps the transaction usable', async () => {
         const t = freshTenant('dup');
         await store.transaction(t, async (tx) => {
