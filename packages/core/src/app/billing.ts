@@ -356,7 +356,7 @@ async function postInvoice(
 ) {
   const id = invoice.id;
   // A concurrent command on the same orders makes these saves conflict (at the latest when the
-  // command ends, before it gives up on a failed check: see `UnitOfWork.checkQueued`).
+  // command ends, before it gives up on a failed check: see `UnitOfWork.checkStale`).
   for (const o of afterOrders) {
     await uow.save(SALES_KINDS.order, o);
   }

@@ -144,11 +144,11 @@ export function defineCommand<S extends z.ZodType, R extends Result<unknown, { c
           try {
             r = await handler(uow, parsed.value);
           } catch (e) {
-            await checkQueued(uow);
+            await checkStale(uow);
             throw e;
           }
           if (!r.ok) {
-            await checkQueued(uow);
+            await checkStale(uow);
             throw new Rollback(r);
           }
           await uow.flushEvents();
@@ -176,13 +176,13 @@ export function defineCommand<S extends z.ZodType, R extends Result<unknown, { c
 }
 
 /**
- * Before a command gives up: a queued write that does not apply takes the place of its failure
- * (the command worked from a stale record). Any other error of that check is dropped: the
+ * Before a command gives up: if it worked from a stale record (see `UnitOfWork.checkStale`),
+ * that conflict takes the place of its failure. Any other error of that check is dropped: the
  * command's own failure is what it reports, and the transaction rolls back either way.
  */
-async function checkQueued(uow: UnitOfWork): Promise<void> {
+async function checkStale(uow: UnitOfWork): Promise<void> {
   try {
-    await uow.checkQueued();
+    await uow.checkStale();
   } catch (e) {
     if (isQueuedWriteError(e)) throw e;
   }

@@ -21,7 +21,7 @@ import type {
   QueuedWriteFailure,
   VersionConflictError,
 } from '../kernel/errors';
-import { TradecoreBug } from '../kernel/errors';
+import { QueuedWriteError, TradecoreBug } from '../kernel/errors';
 import { err, ok, type Result } from '../kernel/result';
 import type {
   Json,
@@ -167,7 +167,10 @@ function readingAhead(tx: Transaction, ahead: ReadAhead): Transaction {
 /** One use case's view of a transaction. */
 export class UnitOfWork {
   /** Version and number of each record read or written, by `kind/id`, for saves. */
-  private readonly known = new Map<string, { version: number; number: string | null }>();
+  private readonly known = new Map<
+    string,
+    { kind: string; id: string; version: number; number: string | null; wrote: boolean }
+  >();
   private readonly ahead: ReadAhead = new Map();
   private readonly events: OutboxEntry[] = [];
   private readonly memos = new Map<string, Promise<unknown>>();
@@ -250,7 +253,7 @@ export class UnitOfWork {
   async load<T>(kind: string, id: string): Promise<T | undefined> {
     const rec = await this.tx.records.get(kind, id);
     if (!rec) return undefined;
-    this.known.set(`${kind}/${id}`, { version: rec.version, number: rec.number });
+    this.read(kind, rec);
     return decodeStored<T>(rec.data);
   }
 
@@ -262,7 +265,7 @@ export class UnitOfWork {
     const recs = await this.tx.records.getMany(kind, [...new Set(ids)]);
     const out = new Map<string, T>();
     for (const rec of recs) {
-      this.known.set(`${kind}/${rec.id}`, { version: rec.version, number: rec.number });
+      this.read(kind, rec);
       out.set(rec.id, decodeStored<T>(rec.data));
     }
     return out;
@@ -293,7 +296,7 @@ export class UnitOfWork {
   async find<T>(kind: string, where: Record<string, JsonPrimitive> = {}): Promise<T[]> {
     const recs = await this.tx.records.find({ kind, where });
     return recs.map((r) => {
-      this.known.set(`${kind}/${r.id}`, { version: r.version, number: r.number });
+      this.read(kind, r);
       return decodeStored<T>(r.data);
     });
   }
@@ -327,6 +330,19 @@ export class UnitOfWork {
    * applies, so that loading it again reads nothing (if the write does not apply, the whole
    * transaction fails).
    */
+  /** Remembers the version and number of a record read (for a save, and {@link checkStale}). */
+  private read(kind: string, rec: StoredRecord): void {
+    const k = `${kind}/${rec.id}`;
+    if (this.known.get(k)?.wrote === true) return; // what it wrote is what counts
+    this.known.set(k, {
+      kind,
+      id: rec.id,
+      version: rec.version,
+      number: rec.number,
+      wrote: false,
+    });
+  }
+
   private wrote(
     kind: string,
     id: string,
@@ -334,7 +350,7 @@ export class UnitOfWork {
     number: string | null,
     data: JsonObject,
   ) {
-    this.known.set(`${kind}/${id}`, { version, number });
+    this.known.set(`${kind}/${id}`, { kind, id, version, number, wrote: true });
     this.ahead.set(refKey(kind, id), {
       kind,
       id,
@@ -388,14 +404,30 @@ export class UnitOfWork {
   }
 
   /**
-   * Before a command gives up (a business failure or a thrown error): sends the queued record
-   * writes, so that if the command worked from a record somebody changed meanwhile, it fails
-   * with that write's `QueuedWriteError` (a `VERSION_CONFLICT`, retried) rather than with an
-   * outcome computed from stale state — as when every save was sent at once, before the checks
-   * that followed it. Does nothing when the transaction can no longer run statements.
+   * Before a command gives up (a business failure or a thrown error): was its outcome computed
+   * from stale records? Sends the queued writes (one that does not apply throws its
+   * `QueuedWriteError`), then reads again the versions of the records it only read: if one
+   * changed since, throws a `QueuedWriteError` (`conflict`) for it. The runner turns either into
+   * `VERSION_CONFLICT` and retries, so a failure such as `CREDIT_LIMIT_EXCEEDED` caused by a
+   * concurrent command that already did the same work (and filled the limit) is never reported
+   * in its place. One read more, on failure paths only.
    */
-  async checkQueued(): Promise<void> {
+  async checkStale(): Promise<void> {
     await this.raw.records.sendQueued();
+    const read = [...this.known.values()].filter((x) => !x.wrote);
+    if (read.length === 0) return;
+    const now = new Map(
+      (await this.raw.records.getRefs(read)).map((r) => [`${r.kind}/${r.id}`, r.version]),
+    );
+    const changed = read.find((x) => now.get(`${x.kind}/${x.id}`) !== x.version);
+    if (changed) {
+      throw new QueuedWriteError({
+        kind: changed.kind,
+        id: changed.id,
+        outcome: 'conflict',
+        expectedVersion: changed.version,
+      });
+    }
   }
 
   /** Records a domain event; it reaches the outbox with this unit of work's commit. */

@@ -145,6 +145,30 @@ export function sliceSuite(h: StoreHarness): void {
       expect(unwrap(await tc.creditAccount(t, 'HQ'))!.exposure.toFixed()).toBe('33.90');
     });
 
+    it('tells the losers of concurrent confirmations of one order that it is confirmed, even when the credit it took leaves no room', async () => {
+      // A loser that read the order before the winner committed fails the credit check (the
+      // winner's reservation fills the limit) before its own save could conflict; that failure
+      // came from a stale order, so it must be retried, not reported.
+      const t = freshTenant('dbl3');
+      const tc = tradecoreFor(store, t);
+      await seedSlice(tc, t, { limit: '50.00', stock: { P1: 100, P2: 0 } });
+      const o = unwrap(
+        await tc.draftSalesOrder(t, {
+          customerId: 'SUB',
+          warehouseId: 'W',
+          priceListId: 'PL',
+          lines: [{ productId: 'P1', quantity: '3' }],
+        }),
+      );
+      const results = await all(Array.from({ length: 8 }), () =>
+        tc.confirmSalesOrder(t, { orderId: o.id }),
+      );
+      expect(results.filter((r) => r.ok)).toHaveLength(1);
+      const codes = results.flatMap((r) => (r.ok ? [] : [r.error.code]));
+      for (const c of codes) expect(['ILLEGAL_TRANSITION', 'VERSION_CONFLICT']).toContain(c);
+      expect(unwrap(await tc.creditAccount(t, 'HQ'))!.exposure.toFixed()).toBe('33.90');
+    });
+
     it('never over-allocates concurrent write-offs against one invoice', async () => {
       const t = freshTenant('wo');
       const tc = tradecoreFor(store, t);
