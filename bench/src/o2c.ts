@@ -9,10 +9,12 @@
  *
  * Then the two growth figures (see `growth.ts`): the rate after preloading a long history
  * (PostgreSQL server only) and one 300-line order against sixty 5-line orders, with round trips
- * counted (on the server, else on PGlite).
+ * counted (on the server, else on PGlite); and on the server, K clients ordering at once on one
+ * tenant, SDK against the six-step baseline (see `concurrent.ts`).
  *
  * Environment: TRADECORE_BENCH_ORDERS (default 1000 per adapter), TRADECORE_BENCH_HISTORY
- * (default 1,000,000 historical orders), DATABASE_URL.
+ * (default 1,000,000 historical orders), TRADECORE_BENCH_CLIENTS (default `1,4,8`),
+ * DATABASE_URL.
  */
 import { PGlite } from '@electric-sql/pglite';
 import { createMemoryStore } from '@tradecore/adapters-memory';
@@ -24,6 +26,7 @@ import {
   type SqlDriver,
 } from '@tradecore/adapters-postgres';
 import type { StorePort } from '@tradecore/core';
+import { benchConcurrent, type ConcurrentFigures } from './concurrent';
 import { type BigOrderFigures, benchBigOrder, benchHistory, countingDriver } from './growth';
 import { rawOrderWriter, rawStepsWriter, seedRaw } from './raw-sql';
 import { serverPool } from './server';
@@ -32,6 +35,10 @@ import { median, quantile, r, timeRuns } from './stats';
 
 const ORDERS = Number(process.env.TRADECORE_BENCH_ORDERS ?? 1000);
 const HISTORY = Number(process.env.TRADECORE_BENCH_HISTORY ?? 1_000_000);
+const CLIENTS = (process.env.TRADECORE_BENCH_CLIENTS ?? '1,4,8')
+  .split(',')
+  .map(Number)
+  .filter((k) => Number.isInteger(k) && k > 0);
 const ROUNDS = 5;
 const WARMUP = Math.min(50, Math.max(5, Math.floor(ORDERS / 10)));
 const run = `${process.pid}${Date.now().toString(36)}`;
@@ -161,12 +168,14 @@ await lite.close();
 let server: Awaited<ReturnType<typeof benchSqlPair>> | undefined;
 let bigOrder: BigOrderFigures | undefined;
 let history: Awaited<ReturnType<typeof benchHistory>> | undefined;
-const pool = await serverPool((e) =>
-  console.log(`PostgreSQL server: not reachable (${String(e)}); its run is skipped`),
+let concurrent: ConcurrentFigures[] | undefined;
+const pool = await serverPool(
+  (e) => console.log(`PostgreSQL server: not reachable (${String(e)}); its run is skipped`),
+  Math.max(4, ...CLIENTS),
 );
 if (pool) {
   const schema = `tc_bench_${run}`;
-  const schemas = [schema, `${schema}_big`, `${schema}_empty`, `${schema}_hist`];
+  const schemas = [schema, `${schema}_big`, `${schema}_empty`, `${schema}_hist`, `${schema}_conc`];
   const driver = fromPgPool(pool, { closePool: false });
   try {
     const store = await createPostgresStore({ driver, schema, migrate: true });
@@ -179,6 +188,9 @@ if (pool) {
       migrate: true,
     });
     bigOrder = await benchBigOrder('postgres', bigStore, counting, `big-${run}`);
+    console.log('');
+    concurrent = await benchConcurrent(pool, `${schema}_conc`, run, CLIENTS, ORDERS);
+    console.log('');
     history = await benchHistory(
       driver,
       { empty: `${schema}_empty`, loaded: `${schema}_hist` },
@@ -232,6 +244,13 @@ const out = {
   historyRatio: history ? r(history.ratio, 3) : null,
   historyRows: history ? history.history : null,
   bigOrderRatio: bigOrder ? r(bigOrder.ratio, 3) : null,
+  concurrentLinesPerSec: concurrent
+    ? {
+        clients: concurrent.map((c) => c.clients),
+        sdk: concurrent.map((c) => r(c.sdkLinesPerSec)),
+        rawSqlSteps: concurrent.map((c) => r(c.rawStepsLinesPerSec)),
+      }
+    : null,
   roundTripsPerOrder: bigOrder
     ? { [`${LINES}Lines`]: bigOrder.roundTrips.small, '300Lines': bigOrder.roundTrips.big }
     : null,

@@ -5,22 +5,23 @@
 import pg from 'pg';
 
 /**
- * A pool of four connections to the server, or `undefined` (after `onUnreachable`) when it does
+ * A pool of `max` (default four) connections to the server, or `undefined` (after `onUnreachable`) when it does
  * not answer `SELECT 1`.
  */
 export async function serverPool(
   onUnreachable: (error: unknown) => void = () => {},
+  max = 4,
 ): Promise<pg.Pool | undefined> {
   const url = process.env.DATABASE_URL;
   const pool = new pg.Pool(
     url
-      ? { connectionString: url, max: 4, connectionTimeoutMillis: 5000 }
+      ? { connectionString: url, max, connectionTimeoutMillis: 5000 }
       : {
           host: '127.0.0.1',
           port: 5432,
           user: 'postgres',
           database: 'test',
-          max: 4,
+          max,
           connectionTimeoutMillis: 3000,
         },
   );

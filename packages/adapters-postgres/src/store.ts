@@ -255,6 +255,10 @@ export class PostgresStore implements StorePort {
             return v;
           } catch (e) {
             tx.finish();
+            // A deadlock or serialization failure met while the work was failing (e.g. when a
+            // failing command sends its queued writes to see whether it worked from stale
+            // records) decides: the work runs again, as after any transient failure.
+            if (isTransient(tx.failure) && !isTransient(e)) throw tx.failure;
             throw e;
           }
         },
@@ -460,7 +464,7 @@ class PostgresTransaction implements Transaction {
     // (a read of a queued record, or a query over its kind). Reads of other records do not wait.
     const sendIf = async (queued: boolean) => {
       live();
-      if (queued) await this.flush();
+      if (queued) await this.flush(true);
     };
     this.records = {
       get: async (kind, id) => {
@@ -582,9 +586,10 @@ class PostgresTransaction implements Transaction {
       },
       sendQueued: async () => {
         live();
-        if (isQueuedWriteError(this.failure)) throw this.failure;
-        // After a failed statement PostgreSQL runs nothing more; the transaction rolls back.
-        if (this.failure === undefined && this.pending.records.size > 0) await this.flush();
+        // A queued write that failed, or a statement that failed (PostgreSQL then runs nothing
+        // more): the transaction can only roll back.
+        if (this.failure !== undefined) throw this.failure;
+        await this.flush(true);
       },
     };
 
@@ -905,18 +910,25 @@ class PostgresTransaction implements Transaction {
    * idempotency key) therefore surface here and fail the transaction as they would have at the
    * call.
    */
-  async flush(): Promise<void> {
-    const p = this.pending;
-    if (
-      p.vouchers.length === 0 &&
-      p.openItems.length === 0 &&
-      p.outbox.length === 0 &&
-      p.completions.length === 0 &&
-      p.records.size === 0
-    ) {
-      return;
+  async flush(onlyRecords = false): Promise<void> {
+    let p = this.pending;
+    if (onlyRecords) {
+      if (p.records.size === 0) return;
+      // The other collected writes stay for later (no lock on shared balance rows yet).
+      this.pending = { ...p, records: new Map() };
+      p = { ...emptyPending(), records: p.records };
+    } else {
+      if (
+        p.vouchers.length === 0 &&
+        p.openItems.length === 0 &&
+        p.outbox.length === 0 &&
+        p.completions.length === 0 &&
+        p.records.size === 0
+      ) {
+        return;
+      }
+      this.pending = emptyPending();
     }
-    this.pending = emptyPending();
     const inserts: PendingRecord[] = [];
     const updates: PendingRecord[] = [];
     for (const r of p.records.values()) (r.op === 'insert' ? inserts : updates).push(r);

@@ -122,6 +122,7 @@ export function defineCommand<S extends z.ZodType, R extends Result<unknown, { c
       options.idempotencyKey === undefined ? undefined : `${name}:${options.idempotencyKey}`;
 
     for (let attempt = 1; ; attempt++) {
+      let uow: UnitOfWork | undefined;
       try {
         const result = await ctx.store.transaction(tenant.value as TenantId, async (tx) => {
           if (idemKey !== undefined) {
@@ -139,7 +140,7 @@ export function defineCommand<S extends z.ZodType, R extends Result<unknown, { c
               return { ok: true as const, value: decode<OkValue<R>>(claim.response) } as R;
             }
           }
-          const uow = new UnitOfWork(tx, ctx);
+          uow = new UnitOfWork(tx, ctx);
           let r: R;
           try {
             r = await handler(uow, parsed.value);
@@ -164,7 +165,7 @@ export function defineCommand<S extends z.ZodType, R extends Result<unknown, { c
           e instanceof Rollback
             ? e.result
             : isQueuedWriteError(e)
-              ? err(queuedWriteResult(e.failure))
+              ? err(uow?.resultOf(e.failure) ?? queuedWriteResult(e.failure))
               : undefined;
         if (rolledBack === undefined) throw e;
         const error = (rolledBack as { error: { code: string } }).error;

@@ -110,8 +110,14 @@ type ReadAhead = Map<string, StoredRecord | null>;
 
 const refKey = (kind: string, id: string) => `${kind}\u0000${id}`;
 
-/** `tx` with reads of records answered from `ahead` where it can. */
-function readingAhead(tx: Transaction, ahead: ReadAhead): Transaction {
+/** Told of every record write made through a unit of work's `tx`: the version it gives. */
+type OnWrite = (kind: string, id: string, version: number, number?: string | null) => void;
+
+/**
+ * `tx` with reads of records answered from `ahead` where it can, and its record writes reported
+ * to `onWrite` (so the unit of work knows the version of a record written by any path).
+ */
+function readingAhead(tx: Transaction, ahead: ReadAhead, onWrite: OnWrite): Transaction {
   const r = tx.records;
   const known = (keys: readonly string[]) => keys.every((k) => ahead.has(k));
   const fromAhead = (keys: readonly string[]) =>
@@ -136,19 +142,25 @@ function readingAhead(tx: Transaction, ahead: ReadAhead): Transaction {
     find: (query) => r.find(query),
     insert: async (record) => {
       ahead.delete(refKey(record.kind, record.id));
-      return r.insert(record);
+      const outcome = await r.insert(record);
+      if (outcome === 'inserted') onWrite(record.kind, record.id, 1, record.number ?? null);
+      return outcome;
     },
     update: async (kind, id, expectedVersion, data, number, key) => {
       ahead.delete(refKey(kind, id));
-      return r.update(kind, id, expectedVersion, data, number, key);
+      const outcome = await r.update(kind, id, expectedVersion, data, number, key);
+      if (outcome.status === 'updated') onWrite(kind, id, outcome.version, number);
+      return outcome;
     },
     queueInsert: (record) => {
       ahead.delete(refKey(record.kind, record.id));
       r.queueInsert(record);
+      onWrite(record.kind, record.id, 1, record.number ?? null);
     },
     queueUpdate: (kind, id, expectedVersion, data, key) => {
       ahead.delete(refKey(kind, id));
       r.queueUpdate(kind, id, expectedVersion, data, key);
+      onWrite(kind, id, expectedVersion + 1);
     },
     sendQueued: () => r.sendQueued(),
   };
@@ -166,10 +178,21 @@ function readingAhead(tx: Transaction, ahead: ReadAhead): Transaction {
 
 /** One use case's view of a transaction. */
 export class UnitOfWork {
-  /** Version and number of each record read or written, by `kind/id`, for saves. */
+  /**
+   * Each record this unit of work read or wrote, by `kind/id`: its version (0 for one looked up
+   * and not found) and number, for saves and {@link checkStale}; `wrote` once it wrote it;
+   * `absent` if it once found it missing.
+   */
   private readonly known = new Map<
     string,
-    { kind: string; id: string; version: number; number: string | null; wrote: boolean }
+    {
+      kind: string;
+      id: string;
+      version: number;
+      number: string | null;
+      wrote: boolean;
+      absent: boolean;
+    }
   >();
   private readonly ahead: ReadAhead = new Map();
   private readonly events: OutboxEntry[] = [];
@@ -189,7 +212,17 @@ export class UnitOfWork {
     private readonly deps: UnitOfWorkDeps,
   ) {
     this.raw = tx;
-    this.tx = readingAhead(tx, this.ahead);
+    this.tx = readingAhead(tx, this.ahead, (kind, id, version, number) => {
+      const prev = this.known.get(`${kind}/${id}`);
+      this.known.set(`${kind}/${id}`, {
+        kind,
+        id,
+        version,
+        number: number === undefined ? (prev?.number ?? null) : number,
+        wrote: true,
+        absent: prev?.absent ?? false,
+      });
+    });
     this.now = deps.clock.now();
   }
 
@@ -252,7 +285,10 @@ export class UnitOfWork {
   /** Loads and decodes an aggregate, remembering its version for {@link save}. */
   async load<T>(kind: string, id: string): Promise<T | undefined> {
     const rec = await this.tx.records.get(kind, id);
-    if (!rec) return undefined;
+    if (!rec) {
+      this.missing(kind, id);
+      return undefined;
+    }
     this.read(kind, rec);
     return decodeStored<T>(rec.data);
   }
@@ -262,12 +298,14 @@ export class UnitOfWork {
    * their versions; unknown ids are absent from the map.
    */
   async loadMany<T>(kind: string, ids: Iterable<string>): Promise<Map<string, T>> {
-    const recs = await this.tx.records.getMany(kind, [...new Set(ids)]);
+    const wanted = [...new Set(ids)];
+    const recs = await this.tx.records.getMany(kind, wanted);
     const out = new Map<string, T>();
     for (const rec of recs) {
       this.read(kind, rec);
       out.set(rec.id, decodeStored<T>(rec.data));
     }
+    for (const id of wanted) if (!out.has(id)) this.missing(kind, id);
     return out;
   }
 
@@ -326,23 +364,44 @@ export class UnitOfWork {
   }
 
   /**
-   * Remembers a record this unit of work wrote, as the store will hold it once the write
-   * applies, so that loading it again reads nothing (if the write does not apply, the whole
-   * transaction fails).
+   * Remembers the version and number of a record read (for a save, and {@link checkStale}).
+   * Reading another version of a record read before (or found missing before) means somebody
+   * changed it meanwhile: a `QueuedWriteError` (`conflict`), and the command is retried.
    */
-  /** Remembers the version and number of a record read (for a save, and {@link checkStale}). */
   private read(kind: string, rec: StoredRecord): void {
     const k = `${kind}/${rec.id}`;
-    if (this.known.get(k)?.wrote === true) return; // what it wrote is what counts
+    const prev = this.known.get(k);
+    if (prev?.wrote === true) return; // what it wrote is what counts
+    if (prev !== undefined && prev.version !== rec.version) {
+      throw new QueuedWriteError({
+        kind,
+        id: rec.id,
+        outcome: 'conflict',
+        expectedVersion: prev.version,
+      });
+    }
     this.known.set(k, {
       kind,
       id: rec.id,
       version: rec.version,
       number: rec.number,
       wrote: false,
+      absent: prev?.absent ?? false,
     });
   }
 
+  /** Remembers a record looked up and not found (version 0), for {@link checkStale}. */
+  private missing(kind: string, id: string): void {
+    const k = `${kind}/${id}`;
+    if (this.known.has(k)) return;
+    this.known.set(k, { kind, id, version: 0, number: null, wrote: false, absent: true });
+  }
+
+  /**
+   * Remembers a record this unit of work wrote, as the store will hold it once the write
+   * applies, so that loading it again reads nothing (if the write does not apply, the whole
+   * transaction fails).
+   */
   private wrote(
     kind: string,
     id: string,
@@ -350,7 +409,8 @@ export class UnitOfWork {
     number: string | null,
     data: JsonObject,
   ) {
-    this.known.set(`${kind}/${id}`, { kind, id, version, number, wrote: true });
+    const absent = this.known.get(`${kind}/${id}`)?.absent ?? false;
+    this.known.set(`${kind}/${id}`, { kind, id, version, number, wrote: true, absent });
     this.ahead.set(refKey(kind, id), {
       kind,
       id,
@@ -406,8 +466,10 @@ export class UnitOfWork {
   /**
    * Before a command gives up (a business failure or a thrown error): was its outcome computed
    * from stale records? Sends the queued writes (one that does not apply throws its
-   * `QueuedWriteError`), then reads again the versions of the records it only read: if one
-   * changed since, throws a `QueuedWriteError` (`conflict`) for it. The runner turns either into
+   * `QueuedWriteError`), then reads again the versions of the records it only read through
+   * {@link load}, {@link loadMany} or {@link find} (including those it found missing): if one
+   * changed (or appeared) since, throws a `QueuedWriteError` (`conflict`) for it. Reads made
+   * directly through {@link tx} are not checked. The runner turns either into
    * `VERSION_CONFLICT` and retries, so a failure such as `CREDIT_LIMIT_EXCEEDED` caused by a
    * concurrent command that already did the same work (and filled the limit) is never reported
    * in its place. One read more, on failure paths only.
@@ -419,7 +481,7 @@ export class UnitOfWork {
     const now = new Map(
       (await this.raw.records.getRefs(read)).map((r) => [`${r.kind}/${r.id}`, r.version]),
     );
-    const changed = read.find((x) => now.get(`${x.kind}/${x.id}`) !== x.version);
+    const changed = read.find((x) => (now.get(`${x.kind}/${x.id}`) ?? 0) !== x.version);
     if (changed) {
       throw new QueuedWriteError({
         kind: changed.kind,
@@ -428,6 +490,22 @@ export class UnitOfWork {
         expectedVersion: changed.version,
       });
     }
+  }
+
+  /**
+   * The typed error a failed queued write stands for in this unit of work: as
+   * {@link queuedWriteResult}, except that a taken id of a record it found missing is a
+   * `VERSION_CONFLICT` — somebody created it meanwhile, and the command is retried (a
+   * get-or-create of a singleton such as a policy, raced by another first use).
+   */
+  resultOf(failure: QueuedWriteFailure): VersionConflictError | DuplicateError {
+    if (
+      failure.outcome === 'duplicate-id' &&
+      this.known.get(`${failure.kind}/${failure.id}`)?.absent === true
+    ) {
+      return queuedWriteResult({ ...failure, outcome: 'conflict', expectedVersion: 0 });
+    }
+    return queuedWriteResult(failure);
   }
 
   /** Records a domain event; it reaches the outbox with this unit of work's commit. */

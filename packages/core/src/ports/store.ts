@@ -152,10 +152,12 @@ export interface RecordOps {
     key?: string | null,
   ): void;
   /**
-   * Sends what is queued now, if anything, and throws the `QueuedWriteError` of the first
-   * queued write that fails. For a caller that is about to give up on the transaction and
-   * wants to know whether it worked from stale records (a command's business failure becomes a
-   * retry when one of its queued updates conflicts).
+   * Sends the queued record writes now, if any, and throws the `QueuedWriteError` of one that
+   * does not apply (a store sending several at once may name any of them, and names a conflict
+   * before a duplicate). Once the transaction has failed — a queued write, or a statement the
+   * store ran — it throws that failure again. For a caller about to give up on the transaction
+   * that wants to know whether it worked from stale records (a command's business failure
+   * becomes a retry when one of its queued updates conflicts).
    */
   sendQueued(): Promise<void>;
 }
