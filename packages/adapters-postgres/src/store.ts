@@ -56,8 +56,8 @@ export interface PostgresStoreOptions {
   readonly migrate?: boolean;
   /**
    * Isolation level of every transaction. Default `read committed`: the adapter's atomic
-   * statements need nothing stronger. With `serializable`, serialization failures (SQLSTATE
-   * 40001) surface as errors and are not retried by the store.
+   * statements need nothing stronger. With `serializable`, a serialization failure (SQLSTATE
+   * 40001) runs the work again, like a deadlock, up to five times; then it surfaces.
    */
   readonly isolation?: IsolationLevel;
   /**

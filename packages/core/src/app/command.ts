@@ -125,6 +125,7 @@ export function defineCommand<S extends z.ZodType, R extends Result<unknown, { c
       let uow: UnitOfWork | undefined;
       try {
         const result = await ctx.store.transaction(tenant.value as TenantId, async (tx) => {
+          uow = undefined; // the store may run this again (a deadlock): nothing from before
           if (idemKey !== undefined) {
             const claim = await tx.idempotency.claim(idemKey, request);
             if (claim.status === 'done') {

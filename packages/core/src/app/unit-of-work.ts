@@ -350,6 +350,7 @@ export class UnitOfWork {
     kind: string,
     aggregate: A,
   ): Promise<void> {
+    this.assertNotWritten(kind, aggregate.id);
     const key = rangeKeyOf(kind, aggregate);
     const data = encodeStored(aggregate);
     const number = aggregate.number ?? null;
@@ -390,11 +391,28 @@ export class UnitOfWork {
     });
   }
 
-  /** Remembers a record looked up and not found (version 0), for {@link checkStale}. */
+  /**
+   * Remembers a record looked up and not found (version 0), for {@link checkStale}. Missing now
+   * after it was read before: somebody changed it meanwhile (a conflict, as in {@link read}).
+   */
   private missing(kind: string, id: string): void {
     const k = `${kind}/${id}`;
-    if (this.known.has(k)) return;
+    const prev = this.known.get(k);
+    if (prev?.wrote === true) return;
+    if (prev !== undefined && prev.version > 0) {
+      throw new QueuedWriteError({ kind, id, outcome: 'conflict', expectedVersion: prev.version });
+    }
     this.known.set(k, { kind, id, version: 0, number: null, wrote: false, absent: true });
+  }
+
+  /** Creating a record this unit of work already wrote is a bug (not a race to retry). */
+  private assertNotWritten(kind: string, id: string): void {
+    if (this.known.get(`${kind}/${id}`)?.wrote === true) {
+      throw new TradecoreBug(
+        'CREATE_AFTER_WRITE',
+        `${kind}/${id} was created after this unit of work had written it`,
+      );
+    }
   }
 
   /**
@@ -426,6 +444,7 @@ export class UnitOfWork {
     kind: string,
     aggregate: A,
   ): Promise<Result<void, DuplicateError>> {
+    this.assertNotWritten(kind, aggregate.id);
     const key = rangeKeyOf(kind, aggregate);
     const data = encodeStored(aggregate);
     const number = aggregate.number ?? null;
@@ -450,7 +469,7 @@ export class UnitOfWork {
   async save<A extends { id: string }>(kind: string, aggregate: A): Promise<void> {
     const k = `${kind}/${aggregate.id}`;
     const known = this.known.get(k);
-    if (known === undefined) {
+    if (known === undefined || (known.absent && !known.wrote)) {
       throw new TradecoreBug(
         'SAVE_WITHOUT_LOAD',
         `${k} was saved without being loaded or created in this unit of work`,

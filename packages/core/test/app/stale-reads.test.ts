@@ -98,6 +98,24 @@ describe('checkStale', () => {
   });
 });
 
+describe('saving and creating after a lookup', () => {
+  it('refuses to save a record it found missing, or to create one it already wrote: bugs, not races', async () => {
+    const store = await storeWith({ id: 'a', n: 1 });
+    await store.transaction(t, async (raw) => {
+      const uow = new UnitOfWork(raw, deps);
+      expect(await uow.load('doc', 'x')).toBeUndefined();
+      await expect(uow.save('doc', { id: 'x', n: 1 })).rejects.toMatchObject({
+        code: 'SAVE_WITHOUT_LOAD',
+      });
+      await uow.create('doc', { id: 'x', n: 1 });
+      await uow.save('doc', { id: 'x', n: 2 }); // created here: saved from version 1
+      await expect(uow.create('doc', { id: 'x', n: 3 })).rejects.toMatchObject({
+        code: 'CREATE_AFTER_WRITE',
+      });
+    });
+  });
+});
+
 describe('resultOf', () => {
   it('makes a taken id of a record it found missing a conflict (retried), any other a duplicate', async () => {
     const store = await storeWith({ id: 'a', n: 1 });
