@@ -361,7 +361,7 @@ export class UnitOfWork {
       data,
       ...(key === undefined ? {} : { key }),
     });
-    this.wrote(kind, aggregate.id, 1, number, data);
+    this.keepWritten(kind, aggregate.id, data);
   }
 
   /**
@@ -416,27 +416,16 @@ export class UnitOfWork {
   }
 
   /**
-   * Remembers a record this unit of work wrote, as the store will hold it once the write
-   * applies, so that loading it again reads nothing (if the write does not apply, the whole
-   * transaction fails).
+   * Keeps a record this unit of work just wrote — at the version and number `onWrite` recorded
+   * for it — as the store will hold it once the write applies, so that loading it again reads
+   * nothing (if the write does not apply, the whole transaction fails).
    */
-  private wrote(
-    kind: string,
-    id: string,
-    version: number,
-    number: string | null,
-    data: JsonObject,
-  ) {
-    const absent = this.known.get(`${kind}/${id}`)?.absent ?? false;
-    this.known.set(`${kind}/${id}`, { kind, id, version, number, wrote: true, absent });
-    this.ahead.set(refKey(kind, id), {
-      kind,
-      id,
-      tenantId: this.tenantId,
-      version,
-      number,
-      data,
-    });
+  private keepWritten(kind: string, id: string, data: JsonObject): void {
+    const { version, number } = this.known.get(`${kind}/${id}`) as {
+      version: number;
+      number: string | null;
+    };
+    this.ahead.set(refKey(kind, id), { kind, id, tenantId: this.tenantId, version, number, data });
   }
 
   /** Like {@link create}, but sent at once, and a taken id or number is a typed result. */
@@ -457,7 +446,7 @@ export class UnitOfWork {
     });
     if (outcome !== 'inserted')
       return err(queuedWriteResult({ kind, id: aggregate.id, outcome, number }));
-    this.wrote(kind, aggregate.id, 1, number, data);
+    this.keepWritten(kind, aggregate.id, data);
     return ok(undefined);
   }
 
@@ -478,8 +467,7 @@ export class UnitOfWork {
     const data = encodeStored(aggregate);
     const v = known.version;
     this.tx.records.queueUpdate(kind, aggregate.id, v, data, rangeKeyOf(kind, aggregate));
-    // The update keeps the stored number.
-    this.wrote(kind, aggregate.id, v + 1, known.number, data);
+    this.keepWritten(kind, aggregate.id, data);
   }
 
   /**

@@ -898,9 +898,9 @@ export function achieveByFlow(
  * (`shareOf(keptTax, keptGross, billed, part)`). When the last installment bills all that is
  * left, every line has been billed its kept gross — and exactly its kept VAT when its kept value
  * did not change between installments (a return mid-plan may move a cent) — so returned goods
- * are never billed, and a two-rate contract's invoices carry each rate's own VAT. Lines with nothing left get zero parts (returned in the
- * given order). When no line has anything left (rounding after returns) the amount goes by kept
- * gross.
+ * are never billed, and a two-rate contract's invoices carry each rate's own VAT. Lines with
+ * nothing left get zero parts (returned in the given order). When no line has anything left
+ * (rounding after returns) the amount goes by kept gross.
  *
  * @throws TradecoreBug `SPREAD_NO_WEIGHT` when `amount` is not zero but no line keeps any gross.
  */

@@ -83,21 +83,31 @@ export function sliceSuite(h: StoreHarness): void {
       }
     });
 
-    it('lets only one of several concurrent confirmations of the same order through', async () => {
-      const t = freshTenant('dbl');
-      const tc = tradecoreFor(store, t);
-      await seedSlice(tc, t, { limit: '10000.00', stock: { P1: 100, P2: 0 } });
-      const o = unwrap(
+    /** A draft order of 3 × P1 for SUB (33.90 gross); its id. */
+    const draftThreeP1 = async (tc: ReturnType<typeof tradecoreFor>, t: string) =>
+      unwrap(
         await tc.draftSalesOrder(t, {
           customerId: 'SUB',
           warehouseId: 'W',
           priceListId: 'PL',
           lines: [{ productId: 'P1', quantity: '3' }],
         }),
-      );
+      ).id;
+
+    /** Eight concurrent confirmations of one such order, on a tenant with credit limit `limit`. */
+    const confirmRace = async (prefix: string, limit: string) => {
+      const t = freshTenant(prefix);
+      const tc = tradecoreFor(store, t);
+      await seedSlice(tc, t, { limit, stock: { P1: 100, P2: 0 } });
+      const id = await draftThreeP1(tc, t);
       const results = await all(Array.from({ length: 8 }), () =>
-        tc.confirmSalesOrder(t, { orderId: o.id }),
+        tc.confirmSalesOrder(t, { orderId: id }),
       );
+      return { t, tc, results };
+    };
+
+    it('lets only one of several concurrent confirmations of the same order through', async () => {
+      const { t, tc, results } = await confirmRace('dbl', '10000.00');
       expect(results.filter((r) => r.ok)).toHaveLength(1);
       for (const r of results) if (!r.ok) expect(r.error.code).toBe('ILLEGAL_TRANSITION');
       expect(unwrap(await tc.creditAccount(t, 'HQ'))!.exposure.toFixed()).toBe('33.90');
@@ -112,16 +122,9 @@ export function sliceSuite(h: StoreHarness): void {
       const tc = tradecoreFor(store, t);
       await seedSlice(tc, t, { limit: '10000.00', stock: { P1: 6, P2: 0 } });
       const confirmed = async () => {
-        const o = unwrap(
-          await tc.draftSalesOrder(t, {
-            customerId: 'SUB',
-            warehouseId: 'W',
-            priceListId: 'PL',
-            lines: [{ productId: 'P1', quantity: '3' }],
-          }),
-        );
-        unwrap(await tc.confirmSalesOrder(t, { orderId: o.id }));
-        return o.id;
+        const id = await draftThreeP1(tc, t);
+        unwrap(await tc.confirmSalesOrder(t, { orderId: id }));
+        return id;
       };
       const cancelled = await confirmed();
       const delivered = await confirmed();
@@ -150,20 +153,7 @@ export function sliceSuite(h: StoreHarness): void {
       // A loser that read the order before the winner committed fails the credit check (the
       // winner's reservation fills the limit) before its own save could conflict; that failure
       // came from a stale order, so it must be retried, not reported.
-      const t = freshTenant('dbl3');
-      const tc = tradecoreFor(store, t);
-      await seedSlice(tc, t, { limit: '50.00', stock: { P1: 100, P2: 0 } });
-      const o = unwrap(
-        await tc.draftSalesOrder(t, {
-          customerId: 'SUB',
-          warehouseId: 'W',
-          priceListId: 'PL',
-          lines: [{ productId: 'P1', quantity: '3' }],
-        }),
-      );
-      const results = await all(Array.from({ length: 8 }), () =>
-        tc.confirmSalesOrder(t, { orderId: o.id }),
-      );
+      const { t, tc, results } = await confirmRace('dbl3', '50.00');
       expect(results.filter((r) => r.ok)).toHaveLength(1);
       // A loser's retry reads the confirmed order: nothing else changes it meanwhile.
       const codes = results.flatMap((r) => (r.ok ? [] : [r.error.code]));
