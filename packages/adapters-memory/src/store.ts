@@ -13,6 +13,7 @@ import {
   type CreditAccount,
   type CreditChange,
   type CreditShortfall,
+  checkSequenceRequests,
   Dec,
   type DueOpenItem,
   type IdempotencyClaim,
@@ -614,6 +615,28 @@ class MemoryTransaction implements Transaction {
         const n = (s.sequences.get(k) ?? 0) + 1;
         setMap(s.sequences, k, n);
         return n;
+      },
+      nextMany: async (requests) => {
+        live();
+        checkSequenceRequests(requests);
+        return requests.map(({ series, count }) => {
+          const k = key(t, series);
+          const first = (s.sequences.get(k) ?? 0) + 1;
+          setMap(s.sequences, k, first + count - 1);
+          return first;
+        });
+      },
+      giveBack: async (series, count) => {
+        live();
+        const k = key(t, series);
+        const last = s.sequences.get(k) ?? 0;
+        if (!Number.isSafeInteger(count) || count < 0 || count > last) {
+          throw new TradecoreBug(
+            'SEQUENCE_GIVE_BACK',
+            `cannot give back ${count} values of series ${series}, which has ${last}`,
+          );
+        }
+        if (count > 0) setMap(s.sequences, k, last - count);
       },
     };
 

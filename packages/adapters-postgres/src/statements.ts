@@ -207,6 +207,14 @@ FROM ${q}.open_items WHERE tenant_id = $1 AND account_id = ANY($2::text[]) AND r
     sequenceNext: `INSERT INTO ${q}.sequences AS s (tenant_id, series, last_value) VALUES ($1, $2, 1)
 ON CONFLICT (tenant_id, series) DO UPDATE SET last_value = s.last_value + 1
 RETURNING last_value::text AS value`,
+    // Several series at once, taken (and locked) in the order given.
+    sequenceNextMany: `INSERT INTO ${q}.sequences AS s (tenant_id, series, last_value)
+SELECT $1, x.series, x.n FROM unnest($2::text[], $3::bigint[]) WITH ORDINALITY AS x(series, n, ord) ORDER BY x.ord
+ON CONFLICT (tenant_id, series) DO UPDATE SET last_value = s.last_value + EXCLUDED.last_value
+RETURNING series, last_value::text AS value`,
+    sequenceGiveBack: `UPDATE ${q}.sequences SET last_value = last_value - $3
+WHERE tenant_id = $1 AND series = $2 AND last_value >= $3
+RETURNING last_value::text AS value`,
 
     // Write-behind: the void writes a transaction collected, in ONE statement (see writeBehind).
     writeBehind: writeBehindStatements(q),

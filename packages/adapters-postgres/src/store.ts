@@ -16,6 +16,7 @@ import {
   type CreditAccount,
   type CreditChange,
   type CreditShortfall,
+  checkSequenceRequests,
   Dec,
   type DueOpenItem,
   type IdempotencyClaim,
@@ -816,6 +817,38 @@ class PostgresTransaction implements Transaction {
         const [r] = await q<{ value: string }>(sql.sequenceNext, [t, series]);
         if (!r) throw new TradecoreBug('NO_ROW_RETURNED', 'sequence upsert returned no row');
         return Number(r.value);
+      },
+      nextMany: async (requests) => {
+        checkSequenceRequests(requests);
+        if (requests.length === 0) return [];
+        const rows = await q<{ series: string; value: string }>(sql.sequenceNextMany, [
+          t,
+          requests.map((r) => r.series),
+          requests.map((r) => r.count),
+        ]);
+        const last = new Map(rows.map((r) => [r.series, Number(r.value)]));
+        return requests.map(({ series, count }) => {
+          const l = last.get(series);
+          if (l === undefined)
+            throw new TradecoreBug(
+              'NO_ROW_RETURNED',
+              `sequence upsert returned no row for ${series}`,
+            );
+          return l - count + 1;
+        });
+      },
+      giveBack: async (series, count) => {
+        if (!Number.isSafeInteger(count) || count < 0) {
+          throw new TradecoreBug('SEQUENCE_GIVE_BACK', `cannot give back ${count} values`);
+        }
+        if (count === 0) return;
+        const rows = await q(sql.sequenceGiveBack, [t, series, count]);
+        if (rows.length !== 1) {
+          throw new TradecoreBug(
+            'SEQUENCE_GIVE_BACK',
+            `cannot give back ${count} values of series ${series}: it has fewer`,
+          );
+        }
       },
     };
 

@@ -153,6 +153,7 @@ export function defineCommand<S extends z.ZodType, R extends Result<unknown, { c
             await checkStale(uow);
             throw new Rollback(r);
           }
+          await uow.returnUnusedNumbers();
           await uow.flushEvents();
           if (idemKey !== undefined) await tx.idempotency.complete(idemKey, encode(r.value));
           return r;

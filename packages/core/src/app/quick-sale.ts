@@ -40,6 +40,12 @@ export async function quickSale(
   settings: OrderSettings & { readonly pricing: PricingRuntime },
   deps: OrderDeps,
 ) {
+  // Every number the sale draws, in one round trip; any left unused are given back at commit.
+  await uow.reserveNumbers(
+    input.payment
+      ? ['SO', 'DN', 'V', 'INV', 'V', 'RC', 'V', 'WO', 'V']
+      : ['SO', 'DN', 'V', 'INV', 'V'],
+  );
   const drafted = await draftSalesOrder(
     uow,
     {

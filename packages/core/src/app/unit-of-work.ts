@@ -31,6 +31,7 @@ import type {
   OutboxEntry,
   RecordOps,
   RecordRef,
+  SequenceRequest,
   StoredRecord,
   Transaction,
 } from '../ports/store';
@@ -60,6 +61,9 @@ const NO_HOOKS = resolveHooks();
 function rangeKeyOf(kind: string, aggregate: unknown): string | null | undefined {
   return kind === SALES_KINDS.order ? contractKey(aggregate as SalesOrder) : undefined;
 }
+
+/** The number prefix of vouchers (`V202611-00001`). */
+const VOUCHER_PREFIX = 'V';
 
 /**
  * Decoded aggregates by the stored JSON they came from (or were encoded to). A store that hands
@@ -196,6 +200,8 @@ export class UnitOfWork {
   >();
   private readonly ahead: ReadAhead = new Map();
   private readonly events: OutboxEntry[] = [];
+  /** Numbers reserved ({@link reserveNumbers}) and not yet drawn: `next … last`, by series. */
+  private readonly reserved = new Map<string, { next: number; last: number }>();
   private readonly memos = new Map<string, Promise<unknown>>();
   /** The instant of this unit of work (read once from the clock). */
   readonly now: string;
@@ -531,8 +537,64 @@ export class UnitOfWork {
    */
   async nextNumber(prefix: string): Promise<string> {
     const period = this.now.slice(0, 7).replace('-', '');
-    const n = await this.tx.sequences.next(`${prefix}:${period}`);
+    const series = `${prefix}:${period}`;
+    const r = this.reserved.get(series);
+    let n: number;
+    if (r !== undefined && r.next <= r.last) n = r.next++;
+    else n = await this.tx.sequences.next(series);
     return `${prefix}${period}-${String(n).padStart(5, '0')}`;
+  }
+
+  /**
+   * Takes, in one call to the store (`SequenceOps.nextMany`), the numbers this unit of work is
+   * about to draw with {@link nextNumber}: one per entry of `prefixes` (repeat a prefix to take
+   * several), less what is already reserved and unused. {@link nextNumber} draws from them
+   * first, in order. Numbers left unused when the command commits are given back
+   * ({@link returnUnusedNumbers}), so reserving one too many leaves no gap. Series are taken
+   * in one order — document series by name, then the voucher series — the order in which a
+   * single command takes its document's number before its voucher's.
+   */
+  async reserveNumbers(prefixes: readonly string[]): Promise<void> {
+    const period = this.now.slice(0, 7).replace('-', '');
+    const wanted = new Map<string, number>();
+    for (const p of prefixes) wanted.set(p, (wanted.get(p) ?? 0) + 1);
+    const requests: SequenceRequest[] = [];
+    for (const [prefix, want] of wanted) {
+      const series = `${prefix}:${period}`;
+      const r = this.reserved.get(series);
+      const count = want - (r === undefined ? 0 : r.last - r.next + 1);
+      if (count > 0) requests.push({ series, count });
+    }
+    if (requests.length === 0) return;
+    const last = (s: SequenceRequest) => (s.series.startsWith(`${VOUCHER_PREFIX}:`) ? 1 : 0);
+    requests.sort((a, b) => last(a) - last(b) || (a.series < b.series ? -1 : 1));
+    const firsts = await this.tx.sequences.nextMany(requests);
+    requests.forEach(({ series, count }, i) => {
+      const first = firsts[i] as number;
+      const r = this.reserved.get(series);
+      // Values already reserved and unused are the series' last but these: keep one range.
+      if (r !== undefined && r.next <= r.last) {
+        if (first !== r.last + 1) {
+          throw new TradecoreBug(
+            'SEQUENCE_NOT_CONTIGUOUS',
+            `series ${series} moved while this unit of work held reserved numbers of it`,
+          );
+        }
+        r.last = first + count - 1;
+      } else this.reserved.set(series, { next: first, last: first + count - 1 });
+    });
+  }
+
+  /**
+   * Gives back the numbers {@link reserveNumbers} took and {@link nextNumber} did not draw
+   * (`SequenceOps.giveBack`), so committed numbers have no gaps. Called once, just before
+   * commit.
+   */
+  async returnUnusedNumbers(): Promise<void> {
+    for (const [series, r] of this.reserved) {
+      if (r.next <= r.last) await this.tx.sequences.giveBack(series, r.last - r.next + 1);
+    }
+    this.reserved.clear();
   }
 
   /** Builds, numbers and posts a balanced voucher, and emits `voucher.posted`. */
@@ -545,7 +607,7 @@ export class UnitOfWork {
     const voucher = buildVoucher(
       {
         id: this.newId('voucher'),
-        number: await this.nextNumber('V'),
+        number: await this.nextNumber(VOUCHER_PREFIX),
         postedAt: this.now,
         sourceKind,
         sourceId,

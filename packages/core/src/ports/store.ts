@@ -9,6 +9,7 @@
  * @module
  */
 import type { TenantId } from '../kernel/brand';
+import { TradecoreBug } from '../kernel/errors';
 import type { Dec } from '../money/decimal';
 
 /** A JSON value as stored by adapters. */
@@ -448,6 +449,58 @@ export interface SequenceOps {
    * have no gaps (callers in the same series wait for each other's commit).
    */
   next(series: string): Promise<number>;
+  /**
+   * **Atomic**: takes `count` consecutive values of each requested series in one call, as that
+   * many {@link next} calls would, and returns the first value taken for each request, in
+   * request order (its values are `first … first + count − 1`). Series are taken in the order
+   * given; a series may not be requested twice in one call. Callers that take several series in
+   * several transactions should request them in one agreed order, or two such transactions may
+   * each wait for a series the other holds (a deadlock the store detects and retries).
+   *
+   * @throws TradecoreBug `INVALID_SEQUENCE_REQUEST` for a repeated series or a count that is not
+   *   a positive integer.
+   */
+  nextMany(requests: readonly SequenceRequest[]): Promise<number[]>;
+  /**
+   * **Atomic**: gives back the `count` highest values of `series` that THIS transaction took
+   * (through {@link next} or {@link nextMany}) and did not use, so that the next caller gets
+   * them and committed values keep having no gaps. The transaction holds the series from its
+   * first value to its commit (nobody else can take values meanwhile), so its highest values
+   * are still the series' last ones. Giving back values this transaction did not take, or
+   * ones it used, would hand out numbers twice (the records port refuses a duplicate number).
+   *
+   * @throws TradecoreBug `SEQUENCE_GIVE_BACK` when the series has fewer than `count` values.
+   */
+  giveBack(series: string, count: number): Promise<void>;
+}
+
+/** One request of {@link SequenceOps.nextMany}: `count` values of `series`. */
+export interface SequenceRequest {
+  /** The series (per tenant). */
+  readonly series: string;
+  /** How many consecutive values (a positive integer). */
+  readonly count: number;
+}
+
+/**
+ * Checks the requests of {@link SequenceOps.nextMany} (for adapters): each series once, each
+ * count a positive safe integer.
+ *
+ * @throws TradecoreBug `INVALID_SEQUENCE_REQUEST`.
+ */
+export function checkSequenceRequests(requests: readonly SequenceRequest[]): void {
+  const seen = new Set<string>();
+  for (const { series, count } of requests) {
+    if (seen.has(series) || !Number.isSafeInteger(count) || count < 1) {
+      throw new TradecoreBug(
+        'INVALID_SEQUENCE_REQUEST',
+        seen.has(series)
+          ? `series ${series} requested twice in one nextMany call`
+          : `cannot take ${count} values of series ${series}: a positive integer is needed`,
+      );
+    }
+    seen.add(series);
+  }
 }
 
 /** One line of a posted voucher. Exactly one of debit/credit is non-zero. */

@@ -467,6 +467,50 @@ export function o2cSuite(h: StoreHarness): void {
       expect(await fingerprint(store, t)).toEqual(before);
     });
 
+    it('numbers a quick sale gaplessly, giving back a reserved number it did not draw', async () => {
+      const { t, tc } = await setup('o2c-qsnum');
+      unwrap(
+        await tc.registerProduct(t, {
+          id: 'FREE',
+          sku: 'FREE',
+          name: 'Sample',
+          stockUnit: 'EA',
+          taxRate: '0.13',
+          standardCost: CNY('0.00'),
+        }),
+      );
+      unwrap(await tc.receiveStock(t, { productId: 'FREE', warehouseId: 'W', quantity: '10' }));
+      unwrap(
+        await tc.savePriceList(t, {
+          id: 'PLF',
+          name: 'Samples',
+          currency: 'CNY',
+          priceIncludesTax: false,
+          entries: [{ productId: 'FREE', unit: 'EA', unitPrice: CNY('1.00') }],
+        }),
+      );
+      const sale = unwrap(
+        await tc.quickSale(t, {
+          customerId: 'HQ',
+          warehouseId: 'W',
+          priceListId: 'PLF',
+          lines: [{ productId: 'FREE', quantity: '2' }],
+          payment: { amount: CNY('2.26') },
+        }),
+      );
+      // Nothing cost anything, so the delivery posts no voucher: its reserved number goes back.
+      expect(unwrap(await tc.vouchersFor(t, 'delivery', sale.delivery.id))).toEqual([]);
+      const [invoiceV] = unwrap(await tc.vouchersFor(t, 'invoice', sale.invoice.id));
+      const [receiptV] = unwrap(await tc.vouchersFor(t, 'receipt', sale.receipt!.id));
+      const next = unwrap(await tc.recordReceipt(t, { payerId: 'HQ', amount: CNY('1.00') }));
+      const [nextV] = unwrap(await tc.vouchersFor(t, 'receipt', next.id));
+      const seq = (n: string | undefined) => Number(n?.split('-')[1]);
+      expect(seq(receiptV?.number)).toBe(seq(invoiceV?.number) + 1);
+      expect(seq(nextV?.number)).toBe(seq(receiptV?.number) + 2); // the settlement's between
+      expect(seq(next.number)).toBe(seq(sale.receipt!.number) + 1);
+      expect(seq(sale.order.number)).toBe(1);
+    });
+
     it('requires review steps and approvals before confirmation, and lets a guard veto a transition', async () => {
       const machine = extendMachine(salesOrderMachine, {
         states: ['parked'],
