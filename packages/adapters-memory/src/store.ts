@@ -18,6 +18,7 @@ import {
   type DueOpenItem,
   type IdempotencyClaim,
   type InsertOutcome,
+  isValueRange,
   type Json,
   type JsonObject,
   type LedgerVoucher,
@@ -626,17 +627,17 @@ class MemoryTransaction implements Transaction {
           return first;
         });
       },
-      giveBack: async (series, count) => {
+      giveBack: async (series, first, last) => {
         live();
         const k = key(t, series);
-        const last = s.sequences.get(k) ?? 0;
-        if (!Number.isSafeInteger(count) || count < 0 || count > last) {
+        const now = s.sequences.get(k) ?? 0;
+        if (!isValueRange(first, last) || now !== last) {
           throw new TradecoreBug(
             'SEQUENCE_GIVE_BACK',
-            `cannot give back ${count} values of series ${series}, which has ${last}`,
+            `cannot give back ${first}…${last} of series ${series}, whose last value is ${now}`,
           );
         }
-        if (count > 0) setMap(s.sequences, k, last - count);
+        setMap(s.sequences, k, first - 1);
       },
     };
 

@@ -212,8 +212,9 @@ RETURNING last_value::text AS value`,
 SELECT $1, x.series, x.n FROM unnest($2::text[], $3::bigint[]) WITH ORDINALITY AS x(series, n, ord) ORDER BY x.ord
 ON CONFLICT (tenant_id, series) DO UPDATE SET last_value = s.last_value + EXCLUDED.last_value
 RETURNING series, last_value::text AS value`,
-    sequenceGiveBack: `UPDATE ${q}.sequences SET last_value = last_value - $3
-WHERE tenant_id = $1 AND series = $2 AND last_value >= $3
+    // Compare-and-set: only while `last` ($4) is still the series' last value.
+    sequenceGiveBack: `UPDATE ${q}.sequences SET last_value = $3::bigint - 1
+WHERE tenant_id = $1 AND series = $2 AND last_value = $4::bigint
 RETURNING last_value::text AS value`,
 
     // Write-behind: the void writes a transaction collected, in ONE statement (see writeBehind).

@@ -22,6 +22,7 @@ import {
   type IdempotencyClaim,
   type InsertOutcome,
   isQueuedWriteError,
+  isValueRange,
   type Json,
   type JsonObject,
   type LedgerLine,
@@ -819,6 +820,7 @@ class PostgresTransaction implements Transaction {
         return Number(r.value);
       },
       nextMany: async (requests) => {
+        live();
         checkSequenceRequests(requests);
         if (requests.length === 0) return [];
         const rows = await q<{ series: string; value: string }>(sql.sequenceNextMany, [
@@ -837,18 +839,16 @@ class PostgresTransaction implements Transaction {
           return l - count + 1;
         });
       },
-      giveBack: async (series, count) => {
-        if (!Number.isSafeInteger(count) || count < 0) {
-          throw new TradecoreBug('SEQUENCE_GIVE_BACK', `cannot give back ${count} values`);
-        }
-        if (count === 0) return;
-        const rows = await q(sql.sequenceGiveBack, [t, series, count]);
-        if (rows.length !== 1) {
-          throw new TradecoreBug(
+      giveBack: async (series, first, last) => {
+        live();
+        const refuse = () =>
+          new TradecoreBug(
             'SEQUENCE_GIVE_BACK',
-            `cannot give back ${count} values of series ${series}: it has fewer`,
+            `cannot give back ${first}…${last} of series ${series}: ${last} is not its last value`,
           );
-        }
+        if (!isValueRange(first, last)) throw refuse();
+        const rows = await q(sql.sequenceGiveBack, [t, series, first, last]);
+        if (rows.length !== 1) throw refuse();
       },
     };
 

@@ -267,7 +267,7 @@ export async function invoiceOrders(uow: UnitOfWork, input: z.output<typeof invo
   const plan = input.installments ?? [
     { dueDate: input.dueDate ?? dateOf(uow.now, creditPolicy.paymentTermsDays), share: new Dec(1) },
   ];
-  const invoice = await newInvoice(uow, {
+  const invoice = newInvoice(uow, {
     id,
     orderIds: [...updated.keys()] as SalesOrderId[],
     deliveryIds,
@@ -293,21 +293,24 @@ export async function invoiceOrders(uow: UnitOfWork, input: z.output<typeof invo
   const beforeOrders = afterOrders.map((o) => orders.get(o.id) as SalesOrder);
   const posted = await postInvoice(uow, invoice, beforeOrders, afterOrders, plan);
   if (!posted.ok) return posted;
-  return ok(invoice);
+  return ok(posted.value);
 }
 
 /** A due date and a share of an invoice's gross (one open item each). */
 type ScheduleShare = { readonly dueDate: string; readonly share: Dec };
 
-/** Builds an invoice from its lines: totals, a number, and the schedule by share. */
-async function newInvoice(
+/** An invoice before it is numbered (see {@link postInvoice}). */
+type InvoiceDraft = Omit<Invoice, 'number'>;
+
+/** Builds an invoice from its lines: totals and the schedule by share (numbered when posted). */
+function newInvoice(
   uow: UnitOfWork,
   x: Pick<Invoice, 'id' | 'orderIds' | 'deliveryIds' | 'billToId' | 'currency' | 'lines'> & {
     readonly credit: Invoice['credit'];
     readonly plan: readonly ScheduleShare[];
     readonly installment?: Invoice['installment'];
   },
-): Promise<Invoice> {
+): InvoiceDraft {
   const net = Money.sum(
     x.lines.map((l) => l.net),
     x.currency,
@@ -324,7 +327,6 @@ async function newInvoice(
   return {
     id: x.id,
     tenantId: uow.tenantId,
-    number: await uow.nextNumber('INV'),
     orderIds: x.orderIds,
     deliveryIds: x.deliveryIds,
     billToId: x.billToId,
@@ -345,34 +347,35 @@ async function newInvoice(
 /**
  * Stores an invoice and what it changes: the orders (a concurrent command on them makes their
  * saves conflict), their exposure moved into receivables (checked at the invoice checkpoint),
- * the dated open items, the invoice, its voucher and its event.
+ * the dated open items, then the invoice — numbered only now, once the credit account is held,
+ * as every command takes its hot rows before its number series — its voucher and its event.
  */
 async function postInvoice(
   uow: UnitOfWork,
-  invoice: Invoice,
+  draft: InvoiceDraft,
   beforeOrders: readonly SalesOrder[],
   afterOrders: readonly SalesOrder[],
   plan: readonly ScheduleShare[],
 ) {
-  const id = invoice.id;
+  const id = draft.id;
   // A concurrent command on the same orders makes these saves conflict (at the latest when the
   // command ends, before it gives up on a failed check: see `UnitOfWork.checkStale`).
   for (const o of afterOrders) {
     await uow.save(SALES_KINDS.order, o);
   }
-  if (invoice.credit !== null) {
+  if (draft.credit !== null) {
     const moved = await syncExposure(
       uow,
-      invoice.credit,
+      draft.credit,
       sumBuckets(beforeOrders),
-      addBuckets(sumBuckets(afterOrders), invoiceBuckets(invoice)),
+      addBuckets(sumBuckets(afterOrders), invoiceBuckets(draft)),
       'invoice',
       { kind: SALES_KINDS.invoice, id },
     );
     if (!moved.ok) return moved;
-    const exposure = invoiceBuckets(invoice).receivables;
+    const exposure = invoiceBuckets(draft).receivables;
     const creditParts = allocate(
-      Money.of(exposure, invoice.credit.currency),
+      Money.of(exposure, draft.credit.currency),
       plan.map((p) => p.share),
     );
     for (const [i, p] of plan.entries()) {
@@ -380,7 +383,7 @@ async function postInvoice(
       if (amount.isZero()) continue;
       await uow.tx.credit.addOpenItem({
         itemId: `${id}#${i + 1}`,
-        accountId: invoice.credit.accountId,
+        accountId: draft.credit.accountId,
         sourceKind: SALES_KINDS.invoice,
         sourceId: id,
         dueDate: p.dueDate,
@@ -388,6 +391,8 @@ async function postInvoice(
       });
     }
   }
+  const { id: _, tenantId, ...rest } = draft;
+  const invoice: Invoice = { id, tenantId, number: await uow.nextNumber('INV'), ...rest };
   await uow.create(SALES_KINDS.invoice, invoice);
   await uow.postVoucher(
     SALES_KINDS.invoice,
@@ -480,7 +485,7 @@ export async function invoiceInstallment(
   const schedule = [
     { dueDate: inst.dueDate ?? dateOf(uow.now, 0), share: new Dec(1) },
   ] as const satisfies readonly ScheduleShare[];
-  const invoice = await newInvoice(uow, {
+  const draft = newInvoice(uow, {
     id,
     orderIds: [order.id],
     deliveryIds: [],
@@ -493,8 +498,8 @@ export async function invoiceInstallment(
   });
   const after: SalesOrder = {
     ...order,
-    billedGross: order.billedGross.add(invoice.gross),
-    installmentsBilled: (order.installmentsBilled ?? Money.zero(order.currency)).add(invoice.gross),
+    billedGross: order.billedGross.add(draft.gross),
+    installmentsBilled: (order.installmentsBilled ?? Money.zero(order.currency)).add(draft.gross),
     invoiceIds: [...order.invoiceIds, id],
     // Kept per line from the first installment on (an order billed before stays without).
     lines:
@@ -507,8 +512,9 @@ export async function invoiceInstallment(
             ),
           })),
   };
-  const posted = await postInvoice(uow, invoice, [order], [after], schedule);
+  const posted = await postInvoice(uow, draft, [order], [after], schedule);
   if (!posted.ok) return posted;
+  const invoice = posted.value;
   const t = markInstallmentInvoiced(plan, inst.milestone, id, uow.now);
   if (!t.ok) throw new TradecoreBug('INSTALLMENT_STATE', t.error.message);
   await uow.save(SETTLEMENT_KIND, t.value.plan);
@@ -776,45 +782,7 @@ export async function issueCreditNote(uow: UnitOfWork, input: z.output<typeof cr
   const toInvoice = Money.min(gross, residual);
   const toBalance = gross.subtract(toInvoice);
   const id = uow.newId(SALES_KINDS.creditNote);
-  const number = await uow.nextNumber('CN');
-  let balanceId: ReceiptId | null = null;
-  if (toBalance.isPositive()) {
-    balanceId = uow.newId(SALES_KINDS.receipt) as ReceiptId;
-    const balance: Receipt = {
-      id: balanceId,
-      tenantId: uow.tenantId,
-      number: await uow.nextNumber('RC'),
-      source: 'credit-note',
-      payerId: invoice.billToId,
-      orderId: null,
-      amount: toBalance,
-      allocated: Money.zero(currency),
-      refunded: Money.zero(currency),
-      allocations: [],
-      refunds: [],
-      receivedAt: uow.now,
-      reference: number,
-    };
-    await uow.create(SALES_KINDS.receipt, balance);
-  }
-  const note: CreditNote = {
-    id,
-    tenantId: uow.tenantId,
-    number,
-    invoiceId: invoice.id,
-    billToId: invoice.billToId,
-    returnId: ret?.id ?? null,
-    reason: input.reason,
-    lines,
-    net,
-    tax,
-    gross,
-    toInvoice,
-    toBalance,
-    balanceId,
-    issuedAt: uow.now,
-  };
-  await uow.create(SALES_KINDS.creditNote, note);
+  const balanceId = toBalance.isPositive() ? (uow.newId(SALES_KINDS.receipt) as ReceiptId) : null;
   // Orders: credited quantities and amounts.
   const orderIds = [...new Set(lines.map((l) => l.orderId))];
   const beforeOrders: SalesOrder[] = [];
@@ -876,6 +844,45 @@ export async function issueCreditNote(uow: UnitOfWork, input: z.output<typeof cr
     );
     if (freed.greaterThan(0)) await settleOpenItems(uow, invoice.id, freed);
   }
+  // Numbered once the credit account and open items are held, as every command takes its
+  // hot rows before its number series (so two commands never wait for each other's).
+  const number = await uow.nextNumber('CN');
+  if (balanceId !== null) {
+    const balance: Receipt = {
+      id: balanceId,
+      tenantId: uow.tenantId,
+      number: await uow.nextNumber('RC'),
+      source: 'credit-note',
+      payerId: invoice.billToId,
+      orderId: null,
+      amount: toBalance,
+      allocated: Money.zero(currency),
+      refunded: Money.zero(currency),
+      allocations: [],
+      refunds: [],
+      receivedAt: uow.now,
+      reference: number,
+    };
+    await uow.create(SALES_KINDS.receipt, balance);
+  }
+  const note: CreditNote = {
+    id,
+    tenantId: uow.tenantId,
+    number,
+    invoiceId: invoice.id,
+    billToId: invoice.billToId,
+    returnId: ret?.id ?? null,
+    reason: input.reason,
+    lines,
+    net,
+    tax,
+    gross,
+    toInvoice,
+    toBalance,
+    balanceId,
+    issuedAt: uow.now,
+  };
+  await uow.create(SALES_KINDS.creditNote, note);
   const postings = [
     { account: uow.accounts.salesReturns, debit: net },
     { account: uow.accounts.vatOutput, debit: tax },

@@ -255,12 +255,12 @@ export async function settle(uow: UnitOfWork, input: z.output<typeof settleInput
     }
     if (need.isPositive()) pairs.push({ r: null, inv, amount: need });
   }
-  const writeOffs: WriteOff[] = [];
+  // Numbered at the end, once the credit accounts and open items are held (see below).
+  const drafts: Omit<WriteOff, 'id' | 'tenantId' | 'number'>[] = [];
+  const ids: string[] = [];
   for (const p of pairs) {
-    writeOffs.push({
-      id: uow.newId(SALES_KINDS.writeOff),
-      tenantId: uow.tenantId,
-      number: await uow.nextNumber('WO'),
+    ids.push(uow.newId(SALES_KINDS.writeOff));
+    drafts.push({
       receiptId: p.r?.id ?? null,
       invoiceId: p.inv.id as InvoiceId,
       partyId: p.inv.billToId,
@@ -271,12 +271,11 @@ export async function settle(uow: UnitOfWork, input: z.output<typeof settleInput
       postedAt: uow.now,
     });
   }
-  for (const w of writeOffs) {
-    await uow.create(SALES_KINDS.writeOff, w);
-  }
   // Receipts.
   for (const rc of new Map(receipts.map((r) => [r.id, r])).values()) {
-    const mine = writeOffs.filter((w) => w.receiptId === rc.id);
+    const mine = drafts
+      .map((w, k) => ({ ...w, id: ids[k] as string }))
+      .filter((w) => w.receiptId === rc.id);
     const amount = Money.sum(
       mine.map((w) => w.amount),
       currency,
@@ -322,6 +321,19 @@ export async function settle(uow: UnitOfWork, input: z.output<typeof settleInput
     });
     const paidOrders = await payOrders(uow, inv, amount);
     if (!paidOrders.ok) return paidOrders;
+  }
+  // The write-offs, numbered now that this settlement holds its credit accounts and open items
+  // (every command takes its hot rows before its number series, so none waits for another's).
+  const writeOffs: WriteOff[] = [];
+  for (const [k, w] of drafts.entries()) {
+    const wo: WriteOff = {
+      id: ids[k] as string,
+      tenantId: uow.tenantId,
+      number: await uow.nextNumber('WO'),
+      ...w,
+    };
+    writeOffs.push(wo);
+    await uow.create(SALES_KINDS.writeOff, wo);
   }
   // One voucher for the settlement.
   const postings = [];

@@ -40,12 +40,6 @@ export async function quickSale(
   settings: OrderSettings & { readonly pricing: PricingRuntime },
   deps: OrderDeps,
 ) {
-  // Every number the sale draws, in one round trip; any left unused are given back at commit.
-  await uow.reserveNumbers(
-    input.payment
-      ? ['SO', 'DN', 'V', 'INV', 'V', 'RC', 'V', 'WO', 'V']
-      : ['SO', 'DN', 'V', 'INV', 'V'],
-  );
   const drafted = await draftSalesOrder(
     uow,
     {
@@ -70,6 +64,12 @@ export async function quickSale(
       decision: d,
     });
   }
+  // The numbers the rest of the sale draws, in one round trip (any left unused are given back
+  // at commit). Taken once confirmation holds the sale's credit and stock rows, as a delivery
+  // takes its numbers after those rows: number series are always locked after them.
+  await uow.reserveNumbers(
+    input.payment ? ['DN', 'V', 'INV', 'V', 'RC', 'V', 'WO', 'V'] : ['DN', 'V', 'INV', 'V'],
+  );
   const delivery = await deliverSalesOrder(uow, { orderId: drafted.value.id }, settings.pricing);
   if (!delivery.ok) return delivery;
   const invoice = await invoiceOrders(uow, { orderIds: [drafted.value.id] });

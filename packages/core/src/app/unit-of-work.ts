@@ -592,7 +592,7 @@ export class UnitOfWork {
    */
   async returnUnusedNumbers(): Promise<void> {
     for (const [series, r] of this.reserved) {
-      if (r.next <= r.last) await this.tx.sequences.giveBack(series, r.last - r.next + 1);
+      if (r.next <= r.last) await this.tx.sequences.giveBack(series, r.next, r.last);
     }
     this.reserved.clear();
   }

@@ -462,16 +462,17 @@ export interface SequenceOps {
    */
   nextMany(requests: readonly SequenceRequest[]): Promise<number[]>;
   /**
-   * **Atomic**: gives back the `count` highest values of `series` that THIS transaction took
+   * **Atomic**: gives back the values `first … last` of `series`, which THIS transaction took
    * (through {@link next} or {@link nextMany}) and did not use, so that the next caller gets
-   * them and committed values keep having no gaps. The transaction holds the series from its
-   * first value to its commit (nobody else can take values meanwhile), so its highest values
-   * are still the series' last ones. Giving back values this transaction did not take, or
-   * ones it used, would hand out numbers twice (the records port refuses a duplicate number).
+   * them and committed values keep having no gaps. They must be the series' last values: the
+   * store checks that its last value is still `last` (a compare-and-set), so values taken since
+   * — by this transaction; nobody else can take any while it holds the series — are never
+   * handed out twice.
    *
-   * @throws TradecoreBug `SEQUENCE_GIVE_BACK` when the series has fewer than `count` values.
+   * @throws TradecoreBug `SEQUENCE_GIVE_BACK` when `last` is not the series' last value or
+   *   `first … last` is not a range of positive integers.
    */
-  giveBack(series: string, count: number): Promise<void>;
+  giveBack(series: string, first: number, last: number): Promise<void>;
 }
 
 /** One request of {@link SequenceOps.nextMany}: `count` values of `series`. */
@@ -480,6 +481,11 @@ export interface SequenceRequest {
   readonly series: string;
   /** How many consecutive values (a positive integer). */
   readonly count: number;
+}
+
+/** Whether `first … last` is a range of sequence values (safe integers, 1 ≤ first ≤ last). */
+export function isValueRange(first: number, last: number): boolean {
+  return Number.isSafeInteger(first) && Number.isSafeInteger(last) && first >= 1 && first <= last;
 }
 
 /**

@@ -241,7 +241,9 @@ export function deliveredUnbilled(order: SalesOrder): Money {
 }
 
 /** The receivable exposure of an invoice: its residual in the credit currency. */
-export function invoiceBuckets(invoice: Invoice): Buckets {
+export function invoiceBuckets(
+  invoice: Pick<Invoice, 'credit' | 'gross' | 'credited' | 'settled'>,
+): Buckets {
   if (invoice.credit === null) return NO_BUCKETS;
   const residual = invoiceResidual(invoice);
   if (residual.isZero()) return NO_BUCKETS;
@@ -421,7 +423,7 @@ export function orderStatus(order: SalesOrder): OrderStatus {
 }
 
 /** An invoice's open amount: gross − credited − settled. */
-export function invoiceResidual(invoice: Invoice): Money {
+export function invoiceResidual(invoice: Pick<Invoice, 'gross' | 'credited' | 'settled'>): Money {
   return invoice.gross.subtract(invoice.credited).subtract(invoice.settled);
 }
 

@@ -855,7 +855,7 @@ export function portSuite(h: StoreHarness): void {
         await store.transaction(t, async (tx) => {
           expect(await tx.sequences.next('A')).toBe(4);
           expect(await tx.sequences.nextMany([{ series: 'A', count: 2 }])).toEqual([5]); // 5, 6
-          await tx.sequences.giveBack('A', 1); // 6 was not used
+          await tx.sequences.giveBack('A', 6, 6); // 6 was not used
           expect(await tx.sequences.nextMany([])).toEqual([]);
         });
         expect(await peek(store, t, (tx) => tx.sequences.next('A'))).toBe(6);
@@ -863,7 +863,9 @@ export function portSuite(h: StoreHarness): void {
         await expect(
           store.transaction(t, async (tx) => {
             await tx.sequences.nextMany([{ series: 'A', count: 4 }]);
-            await tx.sequences.giveBack('B', 1);
+            expect(await tx.sequences.next('B')).toBe(2);
+            await tx.sequences.giveBack('B', 2, 2);
+            await tx.sequences.giveBack('A', 8, 9);
             throw new Error('undo');
           }),
         ).rejects.toThrow('undo');
@@ -888,11 +890,27 @@ export function portSuite(h: StoreHarness): void {
             store.transaction(t, (tx) => tx.sequences.nextMany(bad)),
           ).rejects.toMatchObject({ code: 'INVALID_SEQUENCE_REQUEST' });
         }
+        // A give-back is a compare-and-set on the series' last value: values taken after the
+        // ones given back are never handed out twice.
         await expect(
-          store.transaction(t, (tx) => tx.sequences.giveBack('B', 2)),
+          store.transaction(t, async (tx) => {
+            const [first] = await tx.sequences.nextMany([{ series: 'B', count: 2 }]); // 2, 3
+            expect(first).toBe(2);
+            expect(await tx.sequences.next('B')).toBe(4);
+            await tx.sequences.giveBack('B', 2, 3);
+          }),
         ).rejects.toMatchObject({ code: 'SEQUENCE_GIVE_BACK' });
+        for (const [first, last] of [
+          [1, 0],
+          [0, 1],
+          [1.5, 2],
+        ] as const) {
+          await expect(
+            store.transaction(t, (tx) => tx.sequences.giveBack('B', first, last)),
+          ).rejects.toMatchObject({ code: 'SEQUENCE_GIVE_BACK' });
+        }
         await expect(
-          store.transaction(t, (tx) => tx.sequences.giveBack('NEVER', 1)),
+          store.transaction(t, (tx) => tx.sequences.giveBack('NEVER', 1, 1)),
         ).rejects.toMatchObject({ code: 'SEQUENCE_GIVE_BACK' });
         expect(await peek(store, t, (tx) => tx.sequences.next('B'))).toBe(2);
       });
@@ -908,7 +926,7 @@ export function portSuite(h: StoreHarness): void {
                 { series: 'A', count: 2 },
                 { series: 'B', count: 1 },
               ]);
-              await tx.sequences.giveBack('A', 1);
+              await tx.sequences.giveBack('A', (a as number) + 1, (a as number) + 1);
               return [a as number, b as number];
             }
             return [await tx.sequences.next('A'), await tx.sequences.next('B')];
