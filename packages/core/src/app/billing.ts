@@ -391,6 +391,7 @@ async function postInvoice(
       });
     }
   }
+  await uow.reserveNumbers(['INV', 'V']); // its number and its voucher's in one round trip
   const { id: _, tenantId, ...rest } = draft;
   const invoice: Invoice = { id, tenantId, number: await uow.nextNumber('INV'), ...rest };
   await uow.create(SALES_KINDS.invoice, invoice);

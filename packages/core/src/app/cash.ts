@@ -51,6 +51,7 @@ export async function recordReceipt(uow: UnitOfWork, input: z.output<typeof reco
   }
   const id = uow.newId(SALES_KINDS.receipt) as ReceiptId;
   const currency = input.amount.currency.code;
+  await uow.reserveNumbers(['RC', 'V']); // its number and its voucher's in one round trip
   const receipt: Receipt = {
     id,
     tenantId: uow.tenantId,
@@ -324,6 +325,7 @@ export async function settle(uow: UnitOfWork, input: z.output<typeof settleInput
   }
   // The write-offs, numbered now that this settlement holds its credit accounts and open items
   // (every command takes its hot rows before its number series, so none waits for another's).
+  await uow.reserveNumbers([...drafts.map(() => 'WO'), 'V']); // one round trip
   const writeOffs: WriteOff[] = [];
   for (const [k, w] of drafts.entries()) {
     const wo: WriteOff = {

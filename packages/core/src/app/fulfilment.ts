@@ -218,6 +218,8 @@ export async function deliverSalesOrder(
     lines.map((l) => l.cost),
     costCurrency,
   );
+  // Its number and its voucher's in one round trip (a delivery that cost nothing posts none).
+  await uow.reserveNumbers(totalCost.isZero() ? ['DN'] : ['DN', 'V']);
   const delivery: Delivery = {
     id,
     tenantId: uow.tenantId,
