@@ -8,7 +8,7 @@
  */
 import { createPostgresStore, fromPgPool } from '@tradecore/adapters-postgres';
 import type pg from 'pg';
-import { rawStepsWriter, seedRaw } from './raw-sql';
+import { rawStepsWriter, sampleSdkWrites, seedRaw, standInSample } from './raw-sql';
 import { LINES, sdkOrder, seedSdk } from './slice';
 import { r } from './stats';
 
@@ -41,17 +41,22 @@ export async function benchConcurrent(
   run: string,
   clientCounts: readonly number[],
   orders: number,
+  baseline: 'sdk-bytes' | 'stand-in' = 'sdk-bytes',
 ): Promise<ConcurrentFigures[]> {
   const driver = fromPgPool(pool, { closePool: false });
   const store = await createPostgresStore({ driver, schema, migrate: true });
   const b = await seedSdk(store, `conc-${run}`);
   const rawTenant = `conc-raw-${run}`;
   await seedRaw(driver, schema, rawTenant);
-  const rawSteps = rawStepsWriter(schema);
   // Warm-up on every connection, then fresh statistics.
   const warm = Math.max(...clientCounts);
   // The baseline's ids come from the order's number: the warm-up's stay far from the measured.
   await together(warm, 5, (i) => sdkOrder(b, i));
+  const sample =
+    baseline === 'stand-in'
+      ? standInSample()
+      : await sampleSdkWrites(driver, schema, b.tenant, (step) => sdkOrder(b, 0, LINES, 0, step));
+  const rawSteps = rawStepsWriter(schema, sample);
   await together(warm, 5, (i) => rawSteps(driver, rawTenant, 1_000_000_000 + i));
   const out: ConcurrentFigures[] = [];
   let offset = 0;

@@ -14,7 +14,8 @@
  *
  * Environment: TRADECORE_BENCH_ORDERS (default 1000 per adapter), TRADECORE_BENCH_HISTORY
  * (default 1,000,000 historical orders), TRADECORE_BENCH_CLIENTS (default `1,4,8`),
- * DATABASE_URL.
+ * TRADECORE_BENCH_BASELINE (`stand-in`: the baselines write the ~250-byte stand-in documents
+ * and tiny events they wrote until 2026-11-23), DATABASE_URL.
  */
 import { PGlite } from '@electric-sql/pglite';
 import { createMemoryStore } from '@tradecore/adapters-memory';
@@ -28,7 +29,14 @@ import {
 import type { StorePort } from '@tradecore/core';
 import { benchConcurrent, type ConcurrentFigures } from './concurrent';
 import { type BigOrderFigures, benchBigOrder, benchHistory, countingDriver } from './growth';
-import { rawOrderWriter, rawStepsWriter, seedRaw } from './raw-sql';
+import {
+  type RawSample,
+  rawOrderWriter,
+  rawStepsWriter,
+  sampleSdkWrites,
+  seedRaw,
+  standInSample,
+} from './raw-sql';
 import { serverPool } from './server';
 import { LINES, sdkOrder, sdkQuickSale, seedSdk } from './slice';
 import { median, quantile, r, timeRuns } from './stats';
@@ -39,6 +47,8 @@ const CLIENTS = (process.env.TRADECORE_BENCH_CLIENTS ?? '1,4,8')
   .split(',')
   .map(Number)
   .filter((k) => Number.isInteger(k) && k > 0);
+/** What the baselines write: the SDK's own documents and events (default), or the old stand-ins. */
+const BASELINE = process.env.TRADECORE_BENCH_BASELINE === 'stand-in' ? 'stand-in' : 'sdk-bytes';
 const ROUNDS = 5;
 const WARMUP = Math.min(50, Math.max(5, Math.floor(ORDERS / 10)));
 const run = `${process.pid}${Date.now().toString(36)}`;
@@ -80,15 +90,36 @@ async function benchSdk(
   return f;
 }
 
+/** What the baselines write per order (the SDK's own documents and events, unless stand-ins). */
+function printSample(sample: RawSample) {
+  const docs = Object.entries(sample.docs)
+    .map(([kind, d]) => `${kind} ${Buffer.byteLength(d.text)} B`)
+    .join(', ');
+  const events = sample.steps.flat();
+  const bytes = events.reduce((a, e) => a + Buffer.byteLength(e.payload), 0);
+  console.log(
+    `the baselines write ${BASELINE === 'stand-in' ? 'stand-in' : "the SDK's"} documents (${docs}) and ${events.length} events per order (${sample.steps.map((s) => s.length).join(' + ')} by step, ${bytes} B of payload)`,
+  );
+}
+
 /** SDK and raw SQL interleaved in rounds on one database. */
 async function benchSqlPair(label: string, store: PostgresStore, driver: SqlDriver) {
   const b = await seedSdk(store, `sdk-${label}-${run}`);
   const rawTenant = `raw-${label}-${run}`;
   await seedRaw(driver, store.schema, rawTenant);
-  const raw = rawOrderWriter(store.schema);
-  const rawSteps = rawStepsWriter(store.schema);
   const gross = new Map<number, string>();
   await timeRuns(WARMUP, 0, (i) => sdkOrder(b, i));
+  // The baselines write the SDK's own documents and event payloads (the same bytes), unless
+  // told to write the stand-ins they used to.
+  const sample =
+    BASELINE === 'stand-in'
+      ? standInSample()
+      : await sampleSdkWrites(driver, store.schema, b.tenant, (step) =>
+          sdkOrder(b, 0, LINES, 0, step),
+        );
+  if (label === 'postgres') printSample(sample);
+  const raw = rawOrderWriter(store.schema, sample);
+  const rawSteps = rawStepsWriter(store.schema, sample);
   await timeRuns(WARMUP, 0, (i) => sdkQuickSale(b, i, gross));
   await timeRuns(WARMUP, 0, (i) => raw(driver, rawTenant, i));
   await timeRuns(WARMUP, 0, (i) => rawSteps(driver, rawTenant, 1_000_000 + i));
@@ -153,7 +184,7 @@ console.log(
   `o2c benchmark: ${ORDERS} orders × ${LINES} lines per adapter (+${WARMUP} warm-up), node ${process.version}`,
 );
 console.log(
-  'each order: draft → confirm → deliver → invoice → receipt → write-off (6 commands, 4 vouchers);\nthe same order as one quickSale command (one transaction) runs beside it on PGlite and PostgreSQL\n',
+  `each order: draft → confirm → deliver → invoice → receipt → write-off (6 commands, 4 vouchers);\nthe same order as one quickSale command (one transaction) runs beside it on PGlite and PostgreSQL;\nthe raw-SQL baselines write ${BASELINE === 'stand-in' ? 'the old ~250-byte stand-in documents and events (TRADECORE_BENCH_BASELINE=stand-in)' : "the SDK's own documents and event payloads"}\n`,
 );
 
 const memory = await createMemoryStore();
@@ -189,7 +220,7 @@ if (pool) {
     });
     bigOrder = await benchBigOrder('postgres', bigStore, counting, `big-${run}`);
     console.log('');
-    concurrent = await benchConcurrent(pool, `${schema}_conc`, run, CLIENTS, ORDERS);
+    concurrent = await benchConcurrent(pool, `${schema}_conc`, run, CLIENTS, ORDERS, BASELINE);
     console.log('');
     history = await benchHistory(
       driver,
@@ -214,6 +245,7 @@ const out = {
   bench: 'o2c',
   orders: ORDERS,
   linesPerOrder: LINES,
+  baseline: BASELINE,
   linesPerSec: {
     memory: r(mem.linesPerSec),
     pglite: pgl ? r(pgl.sdk.linesPerSec) : null,

@@ -4,6 +4,11 @@
  * lines and balances, the outbox events) — in ONE transaction of hand-written multi-row
  * statements on the adapter's own tables. It is what a careful hand-coded implementation of the
  * slice would cost, with no validation, no domain logic and no idempotency.
+ *
+ * The documents and event payloads it writes are the SDK's own, captured from an SDK order in
+ * the same store ({@link sampleSdkWrites}), so both sides write the same bytes: a hand-coded
+ * implementation keeps the same facts (priced lines with tax, cost and quantities, events
+ * that say what changed).
  */
 import type { SqlDriver, SqlExecutor } from '@tradecore/adapters-postgres';
 import { LINES } from './slice';
@@ -70,42 +75,140 @@ function rawSql(schema: string) {
     // Written as already published: the baseline has no relay, and the SDK's relay must not
     // pick these rows up and pay for them.
     outbox: `INSERT INTO ${q}.outbox (tenant_id, id, type, payload, occurred_at, published_at)
-      SELECT $1, i, 'document.transitioned', '{"kind":"sales-order"}'::jsonb, '2026-11-22T08:00:00.000Z', now() FROM unnest($2::text[]) AS i`,
+      SELECT $1, i, t, p::jsonb, '2026-11-22T08:00:00.000Z', now() FROM unnest($2::text[], $3::text[], $4::text[]) AS e(i, t, p)`,
   };
 }
 
 const products = Array.from({ length: LINES }, (_, k) => `P${k}`);
 
+/** The kinds of document one order writes. */
+const DOC_KINDS = {
+  so: 'sales-order',
+  dn: 'delivery',
+  inv: 'invoice',
+  rc: 'receipt',
+  wo: 'write-off',
+} as const;
+
+/** One outbox row's type and payload (JSON text). */
+export interface RawEvent {
+  readonly type: string;
+  readonly payload: string;
+}
+
+/** What the baselines write as documents and event payloads: the SDK's own. */
+export interface RawSample {
+  /** The stored JSON text of one document of each kind, and the id it holds (replaced per order). */
+  readonly docs: Readonly<Record<string, { readonly text: string; readonly id: string }>>;
+  /** The events of each of one SDK order's six commands, in order. */
+  readonly steps: readonly (readonly RawEvent[])[];
+}
+
+/**
+ * Captures what one SDK order writes, for the baselines to write the same bytes: `order` runs
+ * one six-command order of `tenant` in `schema`, calling the function it is given after each
+ * command; the events each command emitted and the latest stored document of each kind are
+ * read back.
+ */
+export async function sampleSdkWrites(
+  driver: SqlDriver,
+  schema: string,
+  tenant: string,
+  order: (afterEach: () => Promise<void>) => Promise<void>,
+): Promise<RawSample> {
+  const q = `"${schema}"`;
+  const since = async (seq: string) => {
+    const r = await driver.query<RawEvent & { seq: string }>(
+      `SELECT seq::text AS seq, type, payload::text AS payload FROM ${q}.outbox
+       WHERE tenant_id = $1 AND seq > $2 ORDER BY seq`,
+      [tenant, seq],
+    );
+    return r.rows;
+  };
+  let mark = (
+    await driver.query<{ seq: string }>(
+      `SELECT coalesce(max(seq), 0)::text AS seq FROM ${q}.outbox WHERE tenant_id = $1`,
+      [tenant],
+    )
+  ).rows[0]?.seq as string;
+  const steps: RawEvent[][] = [];
+  await order(async () => {
+    const rows = await since(mark);
+    mark = rows.at(-1)?.seq ?? mark;
+    steps.push(rows.map(({ type, payload }) => ({ type, payload })));
+  });
+  const docs = await driver.query<{ kind: string; id: string; data: string }>(
+    `SELECT DISTINCT ON (kind) kind, id, data::text AS data FROM ${q}.records
+     WHERE tenant_id = $1 AND kind = ANY($2::text[]) ORDER BY kind, id DESC`,
+    [tenant, Object.values(DOC_KINDS)],
+  );
+  const byKind = Object.fromEntries(docs.rows.map((r) => [r.kind, { text: r.data, id: r.id }]));
+  for (const kind of Object.values(DOC_KINDS))
+    if (!byKind[kind]) throw new Error(`sampleSdkWrites: no ${kind} of ${tenant}`);
+  if (steps.length !== 6) throw new Error(`sampleSdkWrites: ${steps.length} steps, not 6`);
+  return { docs: byKind, steps };
+}
+
+/**
+ * The baselines' documents and events before they wrote the SDK's own (until 2026-11-23), kept
+ * to compare (`TRADECORE_BENCH_BASELINE=stand-in`): ~250-byte documents (id, kind, status, five
+ * lines of product, quantity and price, gross) and 20 outbox rows of `{"kind":"sales-order"}`
+ * (1, 2, 2 + one per line, 3, 2 and 5 by step).
+ */
+export function standInSample(): RawSample {
+  const docs = Object.fromEntries(
+    Object.values(DOC_KINDS).map((kind) => [
+      kind,
+      {
+        id: 'stand-in',
+        text: JSON.stringify({
+          id: 'stand-in',
+          kind,
+          status: 'open',
+          lines: products.map((p) => ({ p, q: '2', price: '9.99' })),
+          gross: '100.00',
+        }),
+      },
+    ]),
+  );
+  const event: RawEvent = { type: 'document.transitioned', payload: '{"kind":"sales-order"}' };
+  const steps = [1, 2, 2 + LINES, 3, 2, 5].map((n) => Array.from({ length: n }, () => event));
+  return { docs, steps };
+}
+
 /** The documents, voucher lines and amounts of the baseline's order `n`. */
-function rawOrderData(n: number) {
+function rawOrderData(n: number, sample: RawSample) {
   const qtys = products.map((_, k) => String(1 + ((n + k) % 3)));
   const gross = '100.00';
   const id = (k: string) => `${k}-${n}`;
-  const doc = (kind: string, status: string) =>
-    JSON.stringify({
-      id: id(kind),
-      kind,
-      status,
-      lines: qtys.map((q, k) => ({ p: products[k], q, price: '9.99' })),
-      gross,
-    });
-  return { qtys, gross, id, doc };
+  /** The SDK's stored document of that kind, with this order's id in place of its own. */
+  const doc = (k: keyof typeof DOC_KINDS) => {
+    const d = sample.docs[DOC_KINDS[k]] as { text: string; id: string };
+    return d.text.replaceAll(JSON.stringify(d.id), JSON.stringify(id(k)));
+  };
+  /** The outbox rows of `events`, with ids from `key`: ids, types and payloads. */
+  const events = (key: string, list: readonly RawEvent[]) => [
+    list.map((_, k) => `e-${n}-${key}-${k}`),
+    list.map((e) => e.type),
+    list.map((e) => e.payload),
+  ];
+  return { qtys, gross, id, doc, events };
 }
 
 /** Builds the baseline's order writer for one schema (SQL text built once). */
-export function rawOrderWriter(schema: string) {
+export function rawOrderWriter(schema: string, sample: RawSample) {
   const sql = rawSql(schema);
   const series = ['SO', 'DN', 'INV', 'RC', 'WO', 'V1', 'V2', 'V3', 'V4'];
 
   /** Writes one order in one transaction; `n` makes ids unique. */
   return async function rawOrder(driver: SqlDriver, tenant: string, n: number): Promise<void> {
-    const { qtys, gross, id, doc } = rawOrderData(n);
+    const { qtys, gross, id, doc, events } = rawOrderData(n, sample);
     await driver.transaction(async (ex: SqlExecutor) => {
       const nums = await ex.query(sql.numbers, [tenant, series], PREPARED);
       if (nums.rows.length !== series.length) throw new Error('numbers');
       await ex.query(
         sql.insertDocs,
-        [tenant, ['sales-order'], [id('so')], [`SO-${n}`], [doc('so', 'draft')]],
+        [tenant, ['sales-order'], [id('so')], [`SO-${n}`], [doc('so')]],
         PREPARED,
       );
       if ((await ex.query(sql.creditReserve, [tenant, gross], PREPARED)).rows.length !== 1)
@@ -121,7 +224,7 @@ export function rawOrderWriter(schema: string) {
           ['delivery', 'invoice', 'receipt', 'write-off'],
           [id('dn'), id('inv'), id('rc'), id('wo')],
           [`DN-${n}`, `INV-${n}`, `RC-${n}`, `WO-${n}`],
-          [doc('dn', 'posted'), doc('inv', 'open'), doc('rc', 'unallocated'), doc('wo', 'posted')],
+          [doc('dn'), doc('inv'), doc('rc'), doc('wo')],
         ],
         PREPARED,
       );
@@ -131,12 +234,7 @@ export function rawOrderWriter(schema: string) {
           tenant,
           ['sales-order', 'delivery', 'invoice', 'receipt'],
           [id('so'), id('dn'), id('inv'), id('rc')],
-          [
-            doc('so', 'completed'),
-            doc('dn', 'invoiced'),
-            doc('inv', 'paid'),
-            doc('rc', 'allocated'),
-          ],
+          [doc('so'), doc('dn'), doc('inv'), doc('rc')],
         ],
         PREPARED,
       );
@@ -172,11 +270,7 @@ export function rawOrderWriter(schema: string) {
         throw new Error('settle');
       if ((await ex.query(sql.creditRelease, [tenant, gross], PREPARED)).rows.length !== 1)
         throw new Error('release');
-      await ex.query(
-        sql.outbox,
-        [tenant, Array.from({ length: 20 }, (_, k) => `e-${n}-${k}`)],
-        PREPARED,
-      );
+      await ex.query(sql.outbox, [tenant, ...events('all', sample.steps.flat())], PREPARED);
     });
   };
 }
@@ -189,26 +283,22 @@ export function rawOrderWriter(schema: string) {
  * (an order is delivered days after it is confirmed), so this is the like-for-like baseline of
  * the six-command SDK flow; {@link rawOrderWriter} (one transaction) is that of the quick sale.
  */
-export function rawStepsWriter(schema: string) {
+export function rawStepsWriter(schema: string, sample: RawSample) {
   const sql = rawSql(schema);
   return async function rawSteps(driver: SqlDriver, tenant: string, n: number): Promise<void> {
-    const { qtys, gross, id, doc } = rawOrderData(n);
+    const { qtys, gross, id, doc, events: payloads } = rawOrderData(n, sample);
     const step = (fn: (ex: SqlExecutor) => Promise<void>) => driver.transaction(fn);
     const numbers = async (ex: SqlExecutor, series: string[]) => {
       const nums = await ex.query(sql.numbers, [tenant, series], PREPARED);
       if (nums.rows.length !== series.length) throw new Error('numbers');
     };
-    const insert = (ex: SqlExecutor, kind: string, k: string, number: string, status: string) =>
-      ex.query(sql.insertDocs, [tenant, [kind], [id(k)], [number], [doc(k, status)]], PREPARED);
-    const update = (ex: SqlExecutor, docs: [kind: string, k: string, status: string][]) =>
+    type K = keyof typeof DOC_KINDS;
+    const insert = (ex: SqlExecutor, kind: string, k: K, number: string, _status: string) =>
+      ex.query(sql.insertDocs, [tenant, [kind], [id(k)], [number], [doc(k)]], PREPARED);
+    const update = (ex: SqlExecutor, docs: [kind: string, k: K, status: string][]) =>
       ex.query(
         sql.updateDocs,
-        [
-          tenant,
-          docs.map((x) => x[0]),
-          docs.map((x) => id(x[1])),
-          docs.map((x) => doc(x[1], x[2])),
-        ],
+        [tenant, docs.map((x) => x[0]), docs.map((x) => id(x[1])), docs.map((x) => doc(x[1]))],
         PREPARED,
       );
     const post = async (
@@ -233,25 +323,22 @@ export function rawStepsWriter(schema: string) {
         PREPARED,
       );
     };
-    const events = (ex: SqlExecutor, step: string, count: number) =>
-      ex.query(
-        sql.outbox,
-        [tenant, Array.from({ length: count }, (_, k) => `e-${n}-${step}-${k}`)],
-        PREPARED,
-      );
+    // Each step writes the events the SDK's command for it emitted.
+    const events = (ex: SqlExecutor, step: number) =>
+      ex.query(sql.outbox, [tenant, ...payloads(String(step), sample.steps[step] ?? [])], PREPARED);
     const must = async (p: Promise<{ rows: unknown[] }>, rows: number, what: string) => {
       if ((await p).rows.length !== rows) throw new Error(what);
     };
     await step(async (ex) => {
       await numbers(ex, ['SO']);
       await insert(ex, 'sales-order', 'so', `SO-${n}`, 'draft');
-      await events(ex, 'draft', 1);
+      await events(ex, 0); // draft
     });
     await step(async (ex) => {
       await must(ex.query(sql.creditReserve, [tenant, gross], PREPARED), 1, 'credit');
       await must(ex.query(sql.reserve, [tenant, products, qtys], PREPARED), LINES, 'stock');
       await update(ex, [['sales-order', 'so', 'confirmed']]);
-      await events(ex, 'confirm', 2);
+      await events(ex, 1); // confirm
     });
     await step(async (ex) => {
       await numbers(ex, ['DN', 'V1']);
@@ -262,7 +349,7 @@ export function rawStepsWriter(schema: string) {
         ['6401', '60.00', '0', ''],
         ['1405', '0', '60.00', ''],
       ]);
-      await events(ex, 'deliver', 2 + LINES);
+      await events(ex, 2); // deliver
     });
     await step(async (ex) => {
       await numbers(ex, ['INV', 'V2']);
@@ -278,7 +365,7 @@ export function rawStepsWriter(schema: string) {
         ['6001', '0', '88.50', ''],
         ['222101', '0', '11.50', ''],
       ]);
-      await events(ex, 'invoice', 3);
+      await events(ex, 3); // invoice
     });
     await step(async (ex) => {
       await numbers(ex, ['RC', 'V3']);
@@ -287,7 +374,7 @@ export function rawStepsWriter(schema: string) {
         ['1002', '100.00', '0', ''],
         ['2203', '0', '100.00', 'HQ'],
       ]);
-      await events(ex, 'receipt', 2);
+      await events(ex, 4); // receipt
     });
     await step(async (ex) => {
       await numbers(ex, ['WO', 'V4']);
@@ -303,7 +390,7 @@ export function rawStepsWriter(schema: string) {
         ['2203', '100.00', '0', 'HQ'],
         ['1122', '0', '100.00', 'HQ'],
       ]);
-      await events(ex, 'write-off', 5);
+      await events(ex, 5); // write-off
     });
   };
 }

@@ -86,13 +86,14 @@ export async function seedSdk(
 
 /**
  * Runs one order end to end; throws if any step fails. The order has `lines` lines on products
- * P(first) … P(first + lines - 1).
+ * P(first) … P(first + lines - 1). `afterEach` runs after each of the six commands.
  */
 export async function sdkOrder(
   b: SdkBench,
   i: number,
   lines: number = LINES,
   first = 0,
+  afterEach: () => Promise<void> = async () => {},
 ): Promise<void> {
   const { tc, tenant } = b;
   const orderLines = Array.from({ length: lines }, (_, k) => ({
@@ -107,12 +108,18 @@ export async function sdkOrder(
       lines: orderLines,
     }),
   );
+  await afterEach();
   unwrap(await tc.confirmSalesOrder(tenant, { orderId: order.id }));
+  await afterEach();
   unwrap(await tc.deliverSalesOrder(tenant, { orderId: order.id }));
+  await afterEach();
   const invoice = unwrap(await tc.invoiceSalesOrder(tenant, { orderId: order.id }));
+  await afterEach();
   const amount = { amount: invoice.gross.toFixed(), currency: 'CNY' };
   const receipt = unwrap(await tc.recordReceipt(tenant, { payerId: 'HQ', amount }));
+  await afterEach();
   unwrap(await tc.writeOff(tenant, { receiptId: receipt.id, invoiceId: invoice.id, amount }));
+  await afterEach();
 }
 
 /**
