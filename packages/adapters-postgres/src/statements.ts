@@ -275,6 +275,8 @@ export interface WriteBehindParts {
   readonly completions: boolean;
   readonly recordInserts: boolean;
   readonly recordUpdates: boolean;
+  /** Net bucket changes of credit accounts this transaction holds (locked by a change). */
+  readonly credit: boolean;
 }
 
 /**
@@ -300,7 +302,8 @@ function writeBehindStatements(q: string): (parts: WriteBehindParts) => string {
       (parts.outbox ? 4 : 0) |
       (parts.completions ? 8 : 0) |
       (parts.recordInserts ? 16 : 0) |
-      (parts.recordUpdates ? 32 : 0);
+      (parts.recordUpdates ? 32 : 0) |
+      (parts.credit ? 64 : 0);
     const hit = built.get(key);
     if (hit !== undefined) return hit;
     let n = 1;
@@ -368,11 +371,23 @@ function writeBehindStatements(q: string): (parts: WriteBehindParts) => string {
   RETURNING r.kind, r.id
 )`);
     }
+    if (parts.credit) {
+      // Rows this transaction locked with an earlier change: no lock is taken here.
+      ctes.push(`cr AS (
+  UPDATE ${q}.credit_accounts AS c SET orders = c.orders + x.d_orders,
+    uninvoiced = c.uninvoiced + x.d_uninvoiced, receivables = c.receivables + x.d_receivables
+  FROM unnest(${p('text[]')}, ${p('numeric[]')}, ${p('numeric[]')}, ${p('numeric[]')})
+    AS x(account_id, d_orders, d_uninvoiced, d_receivables)
+  WHERE c.tenant_id = $1::text AND c.account_id = x.account_id
+  RETURNING c.account_id
+)`);
+    }
     const completed = parts.completions ? '(SELECT count(*) FROM ic)::int' : '0';
+    const credited = parts.credit ? '(SELECT count(*) FROM cr)::int' : '0';
     const written = (cte: string) =>
       `(SELECT json_agg(json_build_array(kind, id))::text FROM ${cte})`;
     const text = `WITH ${ctes.join(', ')}
-SELECT ${completed} AS completed, ${parts.recordInserts ? written('ri') : 'NULL'} AS inserted, ${parts.recordUpdates ? written('ru') : 'NULL'} AS updated`;
+SELECT ${completed} AS completed, ${credited} AS credited, ${parts.recordInserts ? written('ri') : 'NULL'} AS inserted, ${parts.recordUpdates ? written('ru') : 'NULL'} AS updated`;
     built.set(key, text);
     return text;
   };

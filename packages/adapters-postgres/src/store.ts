@@ -14,6 +14,7 @@ import {
   AsyncMutex,
   agingCutoffs,
   type CreditAccount,
+  type CreditBucket,
   type CreditChange,
   type CreditShortfall,
   checkSequenceRequests,
@@ -415,6 +416,16 @@ class PostgresTransaction implements Transaction {
 
   /** The void writes collected since the last flush (see {@link PostgresTransaction.flush}). */
   private pending = emptyPending();
+  /**
+   * Credit accounts this transaction holds — locked by a change it made, until it ends — as they
+   * stand with its own changes, by id; and the chain (the account, then its groups upwards) of
+   * each held account. An unchecked change of a held chain is decided on these rows, which
+   * nobody else can change meanwhile, and its net effect written with the write-behind.
+   */
+  private readonly held = {
+    accounts: new Map<string, CreditAccount>(),
+    chains: new Map<string, readonly string[]>(),
+  };
   private readonly sql: Statements;
   private readonly ex: SqlExecutor;
 
@@ -697,14 +708,25 @@ class PostgresTransaction implements Transaction {
       amount: toDec(r.amount),
       residual: toDec(r.residual),
     });
+    // Reads of credit accounts see this transaction's held changes: written first.
+    const sendCredit = async () => {
+      if (this.pending.credit.size > 0) await this.flush();
+    };
     this.credit = {
       account: async (id) => {
+        await sendCredit();
         const [r] = await q<CreditRow>(sql.creditGet, [t, id]);
         return r ? account(r) : undefined;
       },
-      children: async (parentId) =>
-        (await q<CreditRow>(sql.creditChildren, [t, parentId])).map(account),
+      children: async (parentId) => {
+        await sendCredit();
+        return (await q<CreditRow>(sql.creditChildren, [t, parentId])).map(account);
+      },
       save: async (a) => {
+        await sendCredit();
+        // Its settings (the parent among them) may change: chains are taken again.
+        this.held.accounts.clear();
+        this.held.chains.clear();
         const [r] = await q<CreditRow>(sql.creditSave, [
           t,
           a.accountId,
@@ -719,6 +741,12 @@ class PostgresTransaction implements Transaction {
         return r ? account(r) : 'open-exposure';
       },
       change: async (c: CreditChange): Promise<CreditAccount[] | CreditShortfall> => {
+        const chain = c.check === null ? this.held.chains.get(c.accountId) : undefined;
+        if (chain !== undefined) {
+          live();
+          return this.changeHeld(chain, c);
+        }
+        await sendCredit();
         const counted = c.check?.counted ?? [];
         const delta = (c.to !== null && counted.includes(c.to) ? c.amount : ZERO).minus(
           c.from !== null && counted.includes(c.from) ? c.amount : ZERO,
@@ -735,8 +763,11 @@ class PostgresTransaction implements Transaction {
           c.check?.asOf ?? '',
           c.currency,
         ]);
-        if (rows.length > 0)
-          return rows.sort((x, y) => Number(x.depth) - Number(y.depth)).map(account);
+        if (rows.length > 0) {
+          const after = rows.sort((x, y) => Number(x.depth) - Number(y.depth)).map(account);
+          this.hold(after);
+          return after;
+        }
         const now = await q<CreditRow>(sql.creditPath, [t, c.accountId]);
         return { accounts: now.map(account), requested: c.amount };
       },
@@ -956,7 +987,8 @@ class PostgresTransaction implements Transaction {
         p.openItems.length === 0 &&
         p.outbox.length === 0 &&
         p.completions.length === 0 &&
-        p.records.size === 0
+        p.records.size === 0 &&
+        p.credit.size === 0
       ) {
         return;
       }
@@ -974,6 +1006,7 @@ class PostgresTransaction implements Transaction {
       completions: p.completions.length > 0,
       recordInserts: inserts.length > 0,
       recordUpdates: updates.length > 0,
+      credit: p.credit.size > 0,
     };
     const params: unknown[] = [this.tenantId];
     if (parts.vouchers) {
@@ -1045,15 +1078,27 @@ class PostgresTransaction implements Transaction {
         updates.map((r) => r.key ?? null),
       );
     }
+    if (parts.credit) {
+      const deltas = [...p.credit];
+      params.push(
+        deltas.map(([id]) => id),
+        deltas.map(([, d]) => d.orders.toFixed()),
+        deltas.map(([, d]) => d.uninvoiced.toFixed()),
+        deltas.map(([, d]) => d.receivables.toFixed()),
+      );
+    }
     let completed: number;
+    let credited: number;
     let written: { inserted: string[][]; updated: string[][] };
     try {
       const { rows } = await this.ex.query<{
         completed: number | string;
+        credited: number | string;
         inserted: string | null;
         updated: string | null;
       }>(this.sql.writeBehind(parts), params, { prepare: true });
       completed = Number(rows[0]?.completed ?? 0);
+      credited = Number(rows[0]?.credited ?? 0);
       written = {
         inserted: JSON.parse(rows[0]?.inserted ?? '[]') as string[][],
         updated: JSON.parse(rows[0]?.updated ?? '[]') as string[][],
@@ -1064,6 +1109,14 @@ class PostgresTransaction implements Transaction {
     }
     if (written.inserted.length !== inserts.length || written.updated.length !== updates.length) {
       const e = await this.queuedFailure(inserts, updates, written);
+      this.failure ??= e;
+      throw e;
+    }
+    if (credited !== p.credit.size) {
+      const e = new TradecoreBug(
+        'CREDIT_WRITE_BEHIND',
+        `${p.credit.size - credited} held credit account(s) were not found to change`,
+      );
       this.failure ??= e;
       throw e;
     }
@@ -1124,7 +1177,8 @@ class PostgresTransaction implements Transaction {
       p.vouchers.length > 0 ||
       p.openItems.length > 0 ||
       p.outbox.length > 0 ||
-      p.completions.length > 0
+      p.completions.length > 0 ||
+      p.credit.size > 0
     );
   }
 
@@ -1189,9 +1243,63 @@ class PostgresTransaction implements Transaction {
     return e;
   }
 
+  /**
+   * Remembers the chain a change returned (the account first, then its groups upwards): its
+   * rows are locked until this transaction ends. Each tail of the chain is the chain of its
+   * first account.
+   */
+  private hold(chain: readonly CreditAccount[]): void {
+    const ids = chain.map((a) => a.accountId);
+    for (const a of chain) this.held.accounts.set(a.accountId, a);
+    for (let i = 0; i < ids.length; i++) this.held.chains.set(ids[i] as string, ids.slice(i));
+  }
+
+  /**
+   * An unchecked change of a chain this transaction holds, decided as the change statement
+   * would on the rows it locked (same currency, enough in the `from` bucket, on every account)
+   * and written with the write-behind.
+   */
+  private changeHeld(chain: readonly string[], c: CreditChange): CreditAccount[] | CreditShortfall {
+    const accounts = chain.map((id) => this.held.accounts.get(id) as CreditAccount);
+    const applies = accounts.every(
+      (a) => a.currency === c.currency && (c.from === null || !a[c.from].lessThan(c.amount)),
+    );
+    if (!applies) return { accounts, requested: c.amount };
+    const by = (b: CreditBucket) =>
+      (c.to === b ? c.amount : ZERO).minus(c.from === b ? c.amount : ZERO);
+    const d: BucketDelta = {
+      orders: by('orders'),
+      uninvoiced: by('uninvoiced'),
+      receivables: by('receivables'),
+    };
+    return accounts.map((a) => {
+      const after: CreditAccount = {
+        ...a,
+        orders: a.orders.plus(d.orders),
+        uninvoiced: a.uninvoiced.plus(d.uninvoiced),
+        receivables: a.receivables.plus(d.receivables),
+      };
+      this.held.accounts.set(a.accountId, after);
+      const sum = this.pending.credit.get(a.accountId);
+      this.pending.credit.set(
+        a.accountId,
+        sum === undefined
+          ? d
+          : {
+              orders: sum.orders.plus(d.orders),
+              uninvoiced: sum.uninvoiced.plus(d.uninvoiced),
+              receivables: sum.receivables.plus(d.receivables),
+            },
+      );
+      return after;
+    });
+  }
+
   finish(): void {
     this.done = true;
     this.pending = emptyPending();
+    this.held.accounts.clear();
+    this.held.chains.clear();
   }
 }
 
@@ -1227,10 +1335,22 @@ interface Pending {
   completions: { key: string; response: string }[];
   /** Queued record writes by `kind\0id`, in the order first queued. */
   records: Map<string, PendingRecord>;
+  /** Net bucket changes of held credit accounts (see `PostgresTransaction.held`), by id. */
+  credit: Map<string, BucketDelta>;
 }
 
+/** A net change of an account's exposure buckets. */
+type BucketDelta = Record<CreditBucket, Dec>;
+
 function emptyPending(): Pending {
-  return { vouchers: [], openItems: [], outbox: [], completions: [], records: new Map() };
+  return {
+    vouchers: [],
+    openItems: [],
+    outbox: [],
+    completions: [],
+    records: new Map(),
+    credit: new Map(),
+  };
 }
 
 function duplicateNumber(kind: string, number: string | null): TradecoreBug {

@@ -200,6 +200,8 @@ export class UnitOfWork {
   >();
   private readonly ahead: ReadAhead = new Map();
   private readonly events: OutboxEntry[] = [];
+  /** What the next {@link prefetch} reads too ({@link readAheadWithNext}). */
+  private readonly withNext: RecordRef[] = [];
   /** Numbers reserved ({@link reserveNumbers}) and not yet drawn: `next … last`, by series. */
   private readonly reserved = new Map<string, { next: number; last: number }>();
   private readonly memos = new Map<string, Promise<unknown>>();
@@ -239,11 +241,20 @@ export class UnitOfWork {
    * from the store again.
    */
   async prefetch(refs: readonly RecordRef[]): Promise<void> {
-    const wanted = refs.filter((x) => !this.ahead.has(refKey(x.kind, x.id)));
+    const all = this.withNext.length === 0 ? refs : [...refs, ...this.withNext.splice(0)];
+    const wanted = all.filter((x) => !this.ahead.has(refKey(x.kind, x.id)));
     if (wanted.length === 0) return;
     const found = await this.raw.records.getRefs(wanted);
     for (const x of wanted) this.ahead.set(refKey(x.kind, x.id), null);
     for (const rec of found) this.ahead.set(refKey(rec.kind, rec.id), rec);
+  }
+
+  /**
+   * Adds `refs` to the next {@link prefetch}: a command made of several steps (the quick sale)
+   * reads what its later steps need with its first step's read-ahead, in one store call.
+   */
+  readAheadWithNext(refs: readonly RecordRef[]): void {
+    this.withNext.push(...refs);
   }
 
   /** The tenant. */

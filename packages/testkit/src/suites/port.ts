@@ -503,6 +503,72 @@ export function portSuite(h: StoreHarness): void {
     });
 
     describe('atomic operations', () => {
+      it('credit: changes after a checked one in the same transaction add up on the account and its group, are read back, and commit or roll back with it', async () => {
+        const t = freshTenant('crh');
+        const move = (
+          tx: Transaction,
+          accountId: string,
+          amount: string,
+          from: 'orders' | 'uninvoiced' | 'receivables' | null,
+          to: 'orders' | 'uninvoiced' | 'receivables' | null,
+          currency = 'CNY',
+        ) => tx.credit.change({ accountId, currency, amount: d(amount), from, to, check: null });
+        const buckets = (a: { orders: Dec; uninvoiced: Dec; receivables: Dec } | undefined) =>
+          a ? [a.orders.toFixed(), a.uninvoiced.toFixed(), a.receivables.toFixed()] : null;
+        await store.transaction(t, async (tx) => {
+          await openAccount(tx, 'G', 'CNY', d(1000));
+          await openAccount(tx, 'c', 'CNY', d(500), 'G');
+        });
+        const run = (fail: boolean) =>
+          store.transaction(t, async (tx) => {
+            expect(isCreditShortfall(await reserveCredit(tx, 'c', d('100.00')))).toBe(false);
+            const a = await move(tx, 'c', '60.00', 'orders', 'uninvoiced');
+            expect(isCreditShortfall(a)).toBe(false);
+            expect((a as { accountId: string }[]).map((x) => x.accountId)).toEqual(['c', 'G']);
+            expect(buckets((a as never[])[1])).toEqual(['40', '60', '0']);
+            expect(
+              isCreditShortfall(await move(tx, 'c', '60.00', 'uninvoiced', 'receivables')),
+            ).toBe(false);
+            // More than the bucket holds, or another currency: refused, nothing changes.
+            const short = await move(tx, 'c', '40.01', 'orders', null);
+            expect(isCreditShortfall(short) && buckets(short.accounts[0])).toEqual([
+              '40',
+              '0',
+              '60',
+            ]);
+            const other = await move(tx, 'c', '1.00', 'orders', null, 'USD');
+            expect(isCreditShortfall(other)).toBe(true);
+            // The group alone (a tail of the chain held) and a read of each.
+            expect(isCreditShortfall(await move(tx, 'G', '10.00', 'receivables', null))).toBe(
+              false,
+            );
+            expect(buckets(await tx.credit.account('c'))).toEqual(['40', '0', '60']);
+            expect(buckets(await tx.credit.account('G'))).toEqual(['40', '0', '50']);
+            // A checked change after them sees them (the limit counts what is left).
+            expect(isCreditShortfall(await reserveCredit(tx, 'c', d('400.01')))).toBe(true);
+            expect(isCreditShortfall(await reserveCredit(tx, 'c', d('400.00')))).toBe(false);
+            expect(isCreditShortfall(await move(tx, 'c', '440.00', 'orders', null))).toBe(false);
+            if (fail) throw new Error('undo');
+          });
+        await expect(run(true)).rejects.toThrow('undo');
+        expect(buckets(await peek(store, t, (tx) => tx.credit.account('G')))).toEqual([
+          '0',
+          '0',
+          '0',
+        ]);
+        await run(false);
+        expect(buckets(await peek(store, t, (tx) => tx.credit.account('c')))).toEqual([
+          '0',
+          '0',
+          '60',
+        ]);
+        expect(buckets(await peek(store, t, (tx) => tx.credit.account('G')))).toEqual([
+          '0',
+          '0',
+          '50',
+        ]);
+      });
+
       it('stock: reserve/release/issue are checked and adjust is not', async () => {
         const t = freshTenant('stk');
         await store.transaction(t, async (tx) => {
