@@ -333,9 +333,9 @@ function writeBehindStatements(q: string): (parts: WriteBehindParts) => string {
     if (parts.openItems) {
       ctes.push(`oi AS (
   INSERT INTO ${q}.open_items (tenant_id, item_id, account_id, source_kind, source_id, due_date, amount, residual)
-  SELECT $1::text, item_id, account_id, source_kind, source_id, due_date, amount, amount
-  FROM unnest(${p('text[]')}, ${p('text[]')}, ${p('text[]')}, ${p('text[]')}, ${p('text[]')}, ${p('numeric[]')})
-    WITH ORDINALITY AS t(item_id, account_id, source_kind, source_id, due_date, amount, ord) ORDER BY ord
+  SELECT $1::text, item_id, account_id, source_kind, source_id, due_date, amount, residual
+  FROM unnest(${p('text[]')}, ${p('text[]')}, ${p('text[]')}, ${p('text[]')}, ${p('text[]')}, ${p('numeric[]')}, ${p('numeric[]')})
+    WITH ORDINALITY AS t(item_id, account_id, source_kind, source_id, due_date, amount, residual, ord) ORDER BY ord
 )`);
     }
     if (parts.outbox) {

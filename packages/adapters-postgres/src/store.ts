@@ -477,7 +477,7 @@ class PostgresTransaction implements Transaction {
     // (a read of a queued record, or a query over its kind). Reads of other records do not wait.
     const sendIf = async (queued: boolean) => {
       live();
-      if (queued) await this.flush(true);
+      if (queued) await this.flush('records');
     };
     this.records = {
       get: async (kind, id) => {
@@ -602,7 +602,7 @@ class PostgresTransaction implements Transaction {
         // A queued write that failed, or a statement that failed (PostgreSQL then runs nothing
         // more): the transaction can only roll back.
         if (this.failure !== undefined) throw this.failure;
-        await this.flush(true);
+        await this.flush('records');
       },
     };
 
@@ -709,8 +709,9 @@ class PostgresTransaction implements Transaction {
       residual: toDec(r.residual),
     });
     // Reads of credit accounts see this transaction's held changes: written first.
+    // Only them: the other collected writes keep waiting (no lock on balance rows yet).
     const sendCredit = async () => {
-      if (this.pending.credit.size > 0) await this.flush();
+      if (this.pending.credit.size > 0) await this.flush('credit');
     };
     this.credit = {
       account: async (id) => {
@@ -773,19 +774,33 @@ class PostgresTransaction implements Transaction {
       },
       addOpenItem: async (item) => {
         live();
-        this.pending.openItems.push(item);
+        this.pending.openItems.push({ ...item, residual: item.amount });
       },
       settleOpenItem: async (itemId, amount) => {
-        const [r] = await q<OpenItemRow>(
-          sql.openItemSettle,
-          [t, itemId, amount.toFixed()],
-          true,
-          'deferred',
-        );
+        // An item added in this transaction and not sent yet is settled where it waits.
+        const i = this.pending.openItems.findIndex((o) => o.itemId === itemId);
+        if (i >= 0) {
+          live();
+          const item = this.pending.openItems[i] as OpenItem;
+          if (item.residual.lessThan(amount)) return undefined;
+          const after = { ...item, residual: item.residual.minus(amount) };
+          this.pending.openItems[i] = after;
+          return after;
+        }
+        const [r] = await q<OpenItemRow>(sql.openItemSettle, [t, itemId, amount.toFixed()]);
         return r ? openItem(r) : undefined;
       },
-      openItemsOf: async (kind, id) =>
-        (await q<OpenItemRow>(sql.openItemsOf, [t, kind, id], true, 'deferred')).map(openItem),
+      openItemsOf: async (kind, id) => {
+        const stored = (await q<OpenItemRow>(sql.openItemsOf, [t, kind, id])).map(openItem);
+        // With the items added in this transaction and not sent yet, in the same order.
+        const waiting = this.pending.openItems.filter(
+          (o) => o.sourceKind === kind && o.sourceId === id && o.residual.greaterThan(0),
+        );
+        if (waiting.length === 0) return stored;
+        return [...stored, ...waiting].sort((a, b) =>
+          a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : cmp(a.itemId, b.itemId),
+        );
+      },
       overdue: async (accountIds, beforeDate) => {
         const [r] = await q<{ amount: string; oldest: string | null; n: number | string }>(
           sql.overdue,
@@ -972,15 +987,20 @@ class PostgresTransaction implements Transaction {
    * always reads its own writes. Nothing else reads them, and no statement of this transaction
    * depends on their outcome; their errors (a duplicate voucher number, an unclaimed
    * idempotency key) therefore surface here and fail the transaction as they would have at the
-   * call.
+   * call. The queued record writes and the held credit accounts' net changes go with them;
+   * `only` sends just the one or the other (before a read of records, or of credit accounts).
    */
-  async flush(onlyRecords = false): Promise<void> {
+  async flush(only?: 'records' | 'credit'): Promise<void> {
     let p = this.pending;
-    if (onlyRecords) {
+    if (only === 'records') {
       if (p.records.size === 0) return;
       // The other collected writes stay for later (no lock on shared balance rows yet).
       this.pending = { ...p, records: new Map() };
       p = { ...emptyPending(), records: p.records };
+    } else if (only === 'credit') {
+      if (p.credit.size === 0) return;
+      this.pending = { ...p, credit: new Map() };
+      p = { ...emptyPending(), credit: p.credit };
     } else {
       if (
         p.vouchers.length === 0 &&
@@ -1037,6 +1057,7 @@ class PostgresTransaction implements Transaction {
         p.openItems.map((o) => o.sourceId),
         p.openItems.map((o) => o.dueDate),
         p.openItems.map((o) => o.amount.toFixed()),
+        p.openItems.map((o) => o.residual.toFixed()),
       );
     }
     if (parts.outbox) {
@@ -1249,6 +1270,10 @@ class PostgresTransaction implements Transaction {
    * first account.
    */
   private hold(chain: readonly CreditAccount[]): void {
+    // The path is found in the statement's snapshot, the rows returned as they are now: kept
+    // only if they still form one chain (an account re-parented meanwhile is looked up again).
+    const linked = chain.every((a, i) => a.parentId === (chain[i + 1]?.accountId ?? null));
+    if (!linked) return;
     const ids = chain.map((a) => a.accountId);
     for (const a of chain) this.held.accounts.set(a.accountId, a);
     for (let i = 0; i < ids.length; i++) this.held.chains.set(ids[i] as string, ids.slice(i));
@@ -1260,6 +1285,8 @@ class PostgresTransaction implements Transaction {
    * and written with the write-behind.
    */
   private changeHeld(chain: readonly string[], c: CreditChange): CreditAccount[] | CreditShortfall {
+    // PostgreSQL aborted the transaction: nothing more is decided in it.
+    if (this.failure !== undefined) throw this.failure;
     const accounts = chain.map((id) => this.held.accounts.get(id) as CreditAccount);
     const applies = accounts.every(
       (a) => a.currency === c.currency && (c.from === null || !a[c.from].lessThan(c.amount)),
@@ -1330,7 +1357,8 @@ interface PendingRecord {
 
 interface Pending {
   vouchers: LedgerVoucher[];
-  openItems: Omit<OpenItem, 'residual'>[];
+  /** Open items added, with what is left of each after settlements made before it was sent. */
+  openItems: OpenItem[];
   outbox: OutboxEntry[];
   completions: { key: string; response: string }[];
   /** Queued record writes by `kind\0id`, in the order first queued. */

@@ -35,7 +35,6 @@ import {
   shareOf,
 } from '../sales/ledger';
 import { settleOpenItems } from './billing';
-import { CREDIT_REFS } from './credit';
 import { loadSalesPolicy, POLICY_REFS, syncExposureUnchecked } from './order-flow';
 import { autoReleaseHolds } from './orders';
 import type { recordReceiptInput, refundInput, settleInput, writeOffInput } from './schemas';
@@ -115,8 +114,9 @@ export async function settle(uow: UnitOfWork, input: z.output<typeof settleInput
   await uow.prefetch([
     ...input.receipts.map((r) => ({ kind: SALES_KINDS.receipt, id: r.receiptId })),
     ...input.invoices.map((v) => ({ kind: SALES_KINDS.invoice, id: v.invoiceId })),
+    // Not the list of held orders: `autoReleaseHolds` reads it once this settlement holds the
+    // credit accounts it frees, so that an order held meanwhile is seen.
     ...POLICY_REFS,
-    CREDIT_REFS.holds,
   ]);
   const receipts: Receipt[] = [];
   for (const [i, r] of input.receipts.entries()) {

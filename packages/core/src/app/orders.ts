@@ -584,6 +584,8 @@ export async function autoReleaseHolds(
   accountId: string,
   limit = 20,
 ): Promise<SalesOrder[]> {
+  // Read now, once the caller holds the credit accounts it freed (not read ahead): an order
+  // held meanwhile by a concurrent command is in the list.
   const ids = (await heldOrderIds(uow)).slice(0, limit);
   if (ids.length === 0) return [];
   const path = await accountPath(uow, accountId);

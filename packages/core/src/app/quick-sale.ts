@@ -11,7 +11,6 @@ import type { Delivery, Invoice, Receipt, SalesOrder } from '../sales/documents'
 import { invoiceResidual } from '../sales/ledger';
 import { invoiceOrders } from './billing';
 import { recordReceipt, settle } from './cash';
-import { CREDIT_REFS } from './credit';
 import { deliverSalesOrder } from './fulfilment';
 import { POLICY_REFS } from './order-flow';
 import { confirmSalesOrder, draftSalesOrder, type OrderDeps, type OrderSettings } from './orders';
@@ -42,9 +41,9 @@ export async function quickSale(
   settings: OrderSettings & { readonly pricing: PricingRuntime },
   deps: OrderDeps,
 ) {
-  // What confirmation (the policies) and settlement (the list of held orders) read, with the
-  // draft's read-ahead: one store call instead of three.
-  uow.readAheadWithNext(input.payment ? [...POLICY_REFS, CREDIT_REFS.holds] : POLICY_REFS);
+  // What confirmation reads (the policies), with the draft's read-ahead: one store call, not
+  // two. (Not the list of held orders: settlement reads it once it holds the credit accounts.)
+  uow.readAheadWithNext(POLICY_REFS);
   const drafted = await draftSalesOrder(
     uow,
     {

@@ -3,6 +3,7 @@
  * keys, the outbox, tenant isolation and the atomic operations under many concurrent callers.
  */
 import {
+  type CreditAccount,
   type Dec,
   isCreditShortfall,
   isQueuedWriteError,
@@ -569,6 +570,57 @@ export function portSuite(h: StoreHarness): void {
         ]);
       });
 
+      it('credit: a concurrent change waits for a transaction holding the account and sees its net change; a save in between takes the chain again', async () => {
+        const t = freshTenant('crw');
+        await store.transaction(t, async (tx) => {
+          await openAccount(tx, 'G', 'CNY', d(1000));
+          await openAccount(tx, 'c', 'CNY', d(500), 'G');
+        });
+        const release = (tx: Transaction, id: string, amount: string) =>
+          tx.credit.change({
+            accountId: id,
+            currency: 'CNY',
+            amount: d(amount),
+            from: 'orders',
+            to: null,
+            check: null,
+          });
+        let holding = () => {};
+        const held = new Promise<void>((r) => {
+          holding = r;
+        });
+        let go = () => {};
+        const resume = new Promise<void>((r) => {
+          go = r;
+        });
+        const first = store.transaction(t, async (tx) => {
+          expect(isCreditShortfall(await reserveCredit(tx, 'c', d('100.00')))).toBe(false);
+          expect(isCreditShortfall(await release(tx, 'c', '100.00'))).toBe(false);
+          holding();
+          await resume;
+          expect(isCreditShortfall(await reserveCredit(tx, 'c', d('30.00')))).toBe(false);
+          // A save (here: a lower limit) in between; the next change takes the chain again.
+          await openAccount(tx, 'c', 'CNY', d(530), 'G');
+          expect(isCreditShortfall(await release(tx, 'c', '30.00'))).toBe(false);
+          expect(isCreditShortfall(await release(tx, 'G', '0.01'))).toBe(true);
+        });
+        await held;
+        // Fits only once the first transaction's releases count: it waits for that commit.
+        const other = store.transaction(t, (tx2) => reserveCredit(tx2, 'c', d('500.00')));
+        go();
+        await first;
+        expect(isCreditShortfall(await other)).toBe(false);
+        const [c, g] = await peek<(CreditAccount | undefined)[]>(store, t, async (tx) => [
+          await tx.credit.account('c'),
+          await tx.credit.account('G'),
+        ]);
+        expect([c?.orders.toFixed(), c?.limit?.toFixed(), g?.orders.toFixed()]).toEqual([
+          '500',
+          '530',
+          '500',
+        ]);
+      });
+
       it('stock: reserve/release/issue are checked and adjust is not', async () => {
         const t = freshTenant('stk');
         await store.transaction(t, async (tx) => {
@@ -837,6 +889,53 @@ export function portSuite(h: StoreHarness): void {
           ]);
           expect((await tx.credit.overdue(['A'], '2026-11-15')).count).toBe(0);
         });
+      });
+
+      it('credit: open items added in a transaction are found and settled with the stored ones, in due order, and kept or dropped with it', async () => {
+        const t = freshTenant('oiw');
+        const item = (itemId: string, dueDate: string, amount: string) => ({
+          itemId,
+          accountId: 'A',
+          sourceKind: 'invoice',
+          sourceId: 'k',
+          dueDate,
+          amount: d(amount),
+        });
+        const state = (tx: Transaction) =>
+          tx.credit
+            .openItemsOf('invoice', 'k')
+            .then((xs) => xs.map((x) => `${x.itemId}:${x.residual.toFixed(2)}`));
+        await store.transaction(t, (tx) =>
+          tx.credit.addOpenItem(item('k#2', '2026-12-01', '20.00')),
+        );
+        const run = (fail: boolean) =>
+          store.transaction(t, async (tx) => {
+            await tx.credit.addOpenItem(item('k#1', '2026-11-01', '10.00'));
+            await tx.credit.addOpenItem(item('k#3', '2026-12-01', '30.00'));
+            expect(await state(tx)).toEqual(['k#1:10.00', 'k#2:20.00', 'k#3:30.00']);
+            expect(await tx.credit.settleOpenItem('k#1', d('10.01'))).toBeUndefined();
+            expect((await tx.credit.settleOpenItem('k#1', d('10.00')))?.residual.isZero()).toBe(
+              true,
+            );
+            expect((await tx.credit.settleOpenItem('k#3', d('12.50')))?.residual.toFixed(2)).toBe(
+              '17.50',
+            );
+            expect((await tx.credit.settleOpenItem('k#2', d('5.00')))?.residual.toFixed(2)).toBe(
+              '15.00',
+            );
+            expect(await state(tx)).toEqual(['k#2:15.00', 'k#3:17.50']);
+            const od = await tx.credit.overdue(['A'], '2027-01-01');
+            expect([od.amount.toFixed(2), od.count]).toEqual(['32.50', 2]);
+            if (fail) throw new Error('undo');
+          });
+        await expect(run(true)).rejects.toThrow('undo');
+        expect(await peek(store, t, state)).toEqual(['k#2:20.00']);
+        await run(false);
+        expect(await peek(store, t, state)).toEqual(['k#2:15.00', 'k#3:17.50']);
+        expect(
+          (await peek<{ count: number }>(store, t, (tx) => tx.credit.overdue(['A'], '2027-01-01')))
+            .count,
+        ).toBe(2);
       });
 
       it(`stock: ${100 * scale} concurrent reservations never exceed on-hand`, async () => {
