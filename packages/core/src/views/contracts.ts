@@ -124,9 +124,13 @@ export interface ContractExecutionTotals {
   /**
    * Net billed as the documents say: the gross of this order's invoice lines less the gross of
    * its credit-note lines (`billedGross − creditedGross`, installments included). Equals
-   * `invoicedValue` when each line was invoiced (and credited) in full or not at all; partial
-   * invoices and credit notes round each document's net and VAT separately, so the two may then
-   * differ by a few minor units.
+   * `invoicedValue` when each line was invoiced (and credited) in full or not at all and no
+   * installment invoice was credited by amount; partial invoices and credit notes round each
+   * document's net and VAT separately, so the two may then differ by a few minor units. A credit
+   * note by amount on an installment invoice (an allowance, or the installments' share of
+   * returned goods) lowers `billed` but not `invoicedValue`, which counts what the contract's
+   * installments billed: for returned goods the plan's `planReduction` already takes them off
+   * `toInvoiceValue`, and an allowance does not change what is left to invoice.
    * Collection is measured against this figure, since it is what the customer owes.
    */
   readonly billed: Money;
