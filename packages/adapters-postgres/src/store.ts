@@ -774,6 +774,9 @@ class PostgresTransaction implements Transaction {
       },
       addOpenItem: async (item) => {
         live();
+        if (this.pending.openItems.some((o) => o.itemId === item.itemId)) {
+          throw new TradecoreBug('DUPLICATE_OPEN_ITEM', `open item ${item.itemId} already exists`);
+        }
         this.pending.openItems.push({ ...item, residual: item.amount });
       },
       settleOpenItem: async (itemId, amount) => {
@@ -781,23 +784,28 @@ class PostgresTransaction implements Transaction {
         const i = this.pending.openItems.findIndex((o) => o.itemId === itemId);
         if (i >= 0) {
           live();
+          // PostgreSQL aborted the transaction: nothing more is decided in it.
+          if (this.failure !== undefined) throw this.failure;
           const item = this.pending.openItems[i] as OpenItem;
           if (item.residual.lessThan(amount)) return undefined;
           const after = { ...item, residual: item.residual.minus(amount) };
           this.pending.openItems[i] = after;
-          return after;
+          return { ...after };
         }
         const [r] = await q<OpenItemRow>(sql.openItemSettle, [t, itemId, amount.toFixed()]);
         return r ? openItem(r) : undefined;
       },
       openItemsOf: async (kind, id) => {
+        // With the items added in this transaction and not sent yet, in the same order. Taken
+        // before the query: a write-behind sent meanwhile (a concurrent call of this
+        // transaction) runs after it, so the query would not see them.
+        const waiting = this.pending.openItems
+          .filter((o) => o.sourceKind === kind && o.sourceId === id && o.residual.greaterThan(0))
+          .map((o) => ({ ...o }));
         const stored = (await q<OpenItemRow>(sql.openItemsOf, [t, kind, id])).map(openItem);
-        // With the items added in this transaction and not sent yet, in the same order.
-        const waiting = this.pending.openItems.filter(
-          (o) => o.sourceKind === kind && o.sourceId === id && o.residual.greaterThan(0),
-        );
         if (waiting.length === 0) return stored;
-        return [...stored, ...waiting].sort((a, b) =>
+        const sent = new Set(stored.map((o) => o.itemId));
+        return [...stored, ...waiting.filter((o) => !sent.has(o.itemId))].sort((a, b) =>
           a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : cmp(a.itemId, b.itemId),
         );
       },
@@ -1273,7 +1281,12 @@ class PostgresTransaction implements Transaction {
     // The path is found in the statement's snapshot, the rows returned as they are now: kept
     // only if they still form one chain (an account re-parented meanwhile is looked up again).
     const linked = chain.every((a, i) => a.parentId === (chain[i + 1]?.accountId ?? null));
-    if (!linked) return;
+    if (!linked) {
+      // Rows held from other chains may be among these: hold nothing rather than stale rows.
+      this.held.accounts.clear();
+      this.held.chains.clear();
+      return;
+    }
     const ids = chain.map((a) => a.accountId);
     for (const a of chain) this.held.accounts.set(a.accountId, a);
     for (let i = 0; i < ids.length; i++) this.held.chains.set(ids[i] as string, ids.slice(i));

@@ -599,7 +599,7 @@ export function portSuite(h: StoreHarness): void {
           holding();
           await resume;
           expect(isCreditShortfall(await reserveCredit(tx, 'c', d('30.00')))).toBe(false);
-          // A save (here: a lower limit) in between; the next change takes the chain again.
+          // A save (here: a higher limit) in between; the next change takes the chain again.
           await openAccount(tx, 'c', 'CNY', d(530), 'G');
           expect(isCreditShortfall(await release(tx, 'c', '30.00'))).toBe(false);
           expect(isCreditShortfall(await release(tx, 'G', '0.01'))).toBe(true);
