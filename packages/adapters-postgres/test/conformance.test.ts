@@ -71,9 +71,10 @@ describe.runIf(probe !== undefined)('PostgreSQL server', () => {
 
   it('quick sales beside deliveries, invoices, settlements and credit notes of one customer and its products never deadlock', async () => {
     // Every command takes its hot rows (credit accounts, stock, open items) before its number
-    // series, and document series before the voucher series; a command that took them in
-    // another order would deadlock with the others here (the store would retry, after about a
-    // second, and count it below).
+    // series (a draft's order number aside: no command takes that series after a hot row), and
+    // document series before the voucher series; a command that took them in another order
+    // would deadlock with the others here (the store would retry, after about a second, and
+    // count it below).
     let deadlocks = 0;
     const base = fromPgPool(sharedPool());
     const counted = (ex: SqlExecutor): SqlExecutor => ({

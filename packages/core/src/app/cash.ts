@@ -107,10 +107,15 @@ export interface Settlement {
  * payment up to the policy's small-difference limit is written off with its reason against the
  * last invoices. Each receipt's payer must be each invoice's bill-to party or its head office.
  * Posts Dr advances / Cr receivable (and Dr settlement differences / Cr receivable), frees the
- * paid exposure and releases held orders that now fit. Every document is saved with its version,
- * so concurrent settlements can never apply the same money twice.
+ * paid exposure and releases held orders that now fit (unless `options.releaseHolds` is false).
+ * Every document is saved with its version, so concurrent settlements can never apply the same
+ * money twice.
  */
-export async function settle(uow: UnitOfWork, input: z.output<typeof settleInput>) {
+export async function settle(
+  uow: UnitOfWork,
+  input: z.output<typeof settleInput>,
+  options: { readonly releaseHolds?: boolean } = {},
+) {
   await uow.prefetch([
     ...input.receipts.map((r) => ({ kind: SALES_KINDS.receipt, id: r.receiptId })),
     ...input.invoices.map((v) => ({ kind: SALES_KINDS.invoice, id: v.invoiceId })),
@@ -323,8 +328,13 @@ export async function settle(uow: UnitOfWork, input: z.output<typeof settleInput
     const paidOrders = await payOrders(uow, inv, amount);
     if (!paidOrders.ok) return paidOrders;
   }
-  // The write-offs, numbered now that this settlement holds its credit accounts and open items
-  // (every command takes its hot rows before its number series, so none waits for another's).
+  // Orders held for credit that the freed exposure lets through are released first: releasing
+  // takes their credit accounts and stock, and every command takes its hot rows before its
+  // number series (so none waits for another's).
+  const released: string[] = [];
+  if (options.releaseHolds !== false)
+    for (const a of accounts) for (const o of await autoReleaseHolds(uow, a)) released.push(o.id);
+  // The write-offs, numbered now that this settlement holds its credit accounts and open items.
   await uow.reserveNumbers([...drafts.map(() => 'WO'), 'V']); // one round trip
   const writeOffs: WriteOff[] = [];
   for (const [k, w] of drafts.entries()) {
@@ -357,8 +367,6 @@ export async function settle(uow: UnitOfWork, input: z.output<typeof settleInput
     `settlement ${writeOffs.map((w) => w.number).join(', ')}`,
     postings,
   );
-  const released: string[] = [];
-  for (const a of accounts) for (const o of await autoReleaseHolds(uow, a)) released.push(o.id);
   return ok<Settlement>({ id: settlementId, writeOffs, released });
 }
 

@@ -88,10 +88,17 @@ export async function quickSale(
     });
     if (!r.ok) return r;
     const amount = Money.min(input.payment.amount, invoiceResidual(invoice.value));
-    const s = await settle(uow, {
-      receipts: [{ receiptId: r.value.id, amount }],
-      invoices: [{ invoiceId: invoice.value.id, amount }],
-    });
+    // No held orders are released here: the sale frees no exposure it did not take itself
+    // (paid in full, the customer's exposure is back where it was), and releasing them would
+    // take their credit and stock after the numbers this sale holds (see docs/o2c.md).
+    const s = await settle(
+      uow,
+      {
+        receipts: [{ receiptId: r.value.id, amount }],
+        invoices: [{ invoiceId: invoice.value.id, amount }],
+      },
+      { releaseHolds: false },
+    );
     if (!s.ok) return s;
     receipt = (await uow.load<Receipt>('receipt', r.value.id)) ?? r.value;
   }
