@@ -9,7 +9,7 @@
 import { createPostgresStore, fromPgPool } from '@tradecore/adapters-postgres';
 import type pg from 'pg';
 import { rawStepsWriter, sampleSdkWrites, seedRaw, standInSample } from './raw-sql';
-import { LINES, sdkOrder, seedSdk } from './slice';
+import { LINES, sdkOrder, sdkQuickSale, seedSdk } from './slice';
 import { r } from './stats';
 
 /** Lines per second with `clients` clients at once, SDK and raw six steps. */
@@ -55,7 +55,13 @@ export async function benchConcurrent(
   const sample =
     baseline === 'stand-in'
       ? standInSample()
-      : await sampleSdkWrites(driver, schema, b.tenant, (step) => sdkOrder(b, 0, LINES, 0, step));
+      : await sampleSdkWrites(
+          driver,
+          schema,
+          b.tenant,
+          (step) => sdkOrder(b, 0, LINES, 0, step),
+          () => sdkQuickSale(b, 0, new Map()),
+        );
   const rawSteps = rawStepsWriter(schema, sample);
   await together(warm, 5, (i) => rawSteps(driver, rawTenant, 1_000_000_000 + i));
   const out: ConcurrentFigures[] = [];

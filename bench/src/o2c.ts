@@ -98,7 +98,7 @@ function printSample(sample: RawSample) {
   const events = sample.steps.flat();
   const bytes = events.reduce((a, e) => a + Buffer.byteLength(e.payload), 0);
   console.log(
-    `the baselines write ${BASELINE === 'stand-in' ? 'stand-in' : "the SDK's"} documents (${docs}) and ${events.length} events per order (${sample.steps.map((s) => s.length).join(' + ')} by step, ${bytes} B of payload)`,
+    `the baselines write ${BASELINE === 'stand-in' ? 'stand-in' : "the SDK's"} documents (${docs}); six steps: ${events.length} events per order (${sample.steps.map((s) => s.length).join(' + ')} by step, ${bytes} B of payload); one transaction: the quick sale's ${sample.quickSale.length} (${sample.quickSale.reduce((a, e) => a + Buffer.byteLength(e.payload), 0)} B)`,
   );
 }
 
@@ -114,8 +114,12 @@ async function benchSqlPair(label: string, store: PostgresStore, driver: SqlDriv
   const sample =
     BASELINE === 'stand-in'
       ? standInSample()
-      : await sampleSdkWrites(driver, store.schema, b.tenant, (step) =>
-          sdkOrder(b, 0, LINES, 0, step),
+      : await sampleSdkWrites(
+          driver,
+          store.schema,
+          b.tenant,
+          (step) => sdkOrder(b, 0, LINES, 0, step),
+          () => sdkQuickSale(b, 0, gross),
         );
   if (label === 'postgres') printSample(sample);
   const raw = rawOrderWriter(store.schema, sample);

@@ -1,15 +1,20 @@
 /**
- * The raw-SQL baseline: the same rows written and updated as one SDK order (five documents,
- * their updates, ten stock changes, three credit changes, an open item, nine numbers (four of
- * them from the one voucher series, as the SDK's), four vouchers with their
- * lines and balances, the outbox events) — in ONE transaction of hand-written multi-row
- * statements on the adapter's own tables. It is what a careful hand-coded implementation of the
- * slice would cost, with no validation, no domain logic and no idempotency.
+ * The raw-SQL baselines: the same rows written and updated as one SDK order, as hand-written
+ * multi-row statements on the adapter's own tables, with no validation, no domain logic and no
+ * idempotency — what a careful hand-coded implementation of the slice would cost.
  *
- * The documents and event payloads it writes are the SDK's own, captured from an SDK order in
+ * - {@link rawOrderWriter}: ONE transaction, the quick sale's shape — credit reserved and stock
+ *   reserved and issued, nine numbers (four from the one voucher series) in one statement, five
+ *   documents inserted in their final state, four vouchers with their lines and balances, the
+ *   credit's net change, the open item (already settled), the quick sale's events.
+ * - {@link rawStepsWriter}: six transactions, one per business step, each numbering, writing and
+ *   posting what that step does (documents updated once per step that changes them).
+ *
+ * The documents and event payloads they write are the SDK's own, captured from an SDK order in
  * the same store ({@link sampleSdkWrites}), so both sides write the same bytes: a hand-coded
  * implementation keeps the same facts (priced lines with tax, cost and quantities, events
- * that say what changed).
+ * that say what changed). Like the SDK, each transaction takes its hot rows (credit, stock)
+ * before its number series.
  */
 import type { SqlDriver, SqlExecutor } from '@tradecore/adapters-postgres';
 import { LINES } from './slice';
@@ -60,6 +65,11 @@ function rawSql(schema: string) {
       WHERE tenant_id = $1 AND account_id = 'HQ' AND receivables >= $2::numeric RETURNING 1`,
     openItem: `INSERT INTO ${q}.open_items (tenant_id, item_id, account_id, source_kind, source_id, due_date, amount, residual)
       VALUES ($1, $2, 'HQ', 'invoice', $2, '2026-12-22', $3::numeric, $3::numeric)`,
+    // The net change of an order invoiced ($2) and paid ($3) in the same transaction.
+    creditNet: `UPDATE ${q}.credit_accounts SET orders = orders - $2::numeric, receivables = receivables + $2::numeric - $3::numeric
+      WHERE tenant_id = $1 AND account_id = 'HQ' AND orders >= $2::numeric RETURNING 1`,
+    openItemSettled: `INSERT INTO ${q}.open_items (tenant_id, item_id, account_id, source_kind, source_id, due_date, amount, residual)
+      VALUES ($1, $2, 'HQ', 'invoice', $2, '2026-12-22', $3::numeric, 0)`,
     settleItem: `UPDATE ${q}.open_items SET residual = residual - $3::numeric WHERE tenant_id = $1 AND item_id = $2 AND residual >= $3::numeric RETURNING 1`,
     updateDocs: `UPDATE ${q}.records r SET data = v.d::jsonb, version = r.version + 1
       FROM unnest($2::text[], $3::text[], $4::text[]) AS v(k, i, d)
@@ -105,19 +115,23 @@ export interface RawSample {
   readonly docs: Readonly<Record<string, { readonly text: string; readonly id: string }>>;
   /** The events of each of one SDK order's six commands, in order. */
   readonly steps: readonly (readonly RawEvent[])[];
+  /** The events of one quick sale of the same order (what the one-transaction baseline writes). */
+  readonly quickSale: readonly RawEvent[];
 }
 
 /**
  * Captures what one SDK order writes, for the baselines to write the same bytes: `order` runs
  * one six-command order of `tenant` in `schema`, calling the function it is given after each
  * command; the events each command emitted and the latest stored document of each kind are
- * read back.
+ * read back. Then `quickSale` runs the same order as one quick sale, whose events are read back
+ * too.
  */
 export async function sampleSdkWrites(
   driver: SqlDriver,
   schema: string,
   tenant: string,
   order: (afterEach: () => Promise<void>) => Promise<void>,
+  quickSale: () => Promise<void>,
 ): Promise<RawSample> {
   const q = `"${schema}"`;
   const since = async (seq: string) => {
@@ -149,7 +163,10 @@ export async function sampleSdkWrites(
   for (const kind of Object.values(DOC_KINDS))
     if (!byKind[kind]) throw new Error(`sampleSdkWrites: no ${kind} of ${tenant}`);
   if (steps.length !== 6) throw new Error(`sampleSdkWrites: ${steps.length} steps, not 6`);
-  return { docs: byKind, steps };
+  await quickSale();
+  const quick = (await since(mark)).map(({ type, payload }) => ({ type, payload }));
+  if (quick.length === 0) throw new Error(`sampleSdkWrites: no quick sale events of ${tenant}`);
+  return { docs: byKind, steps, quickSale: quick };
 }
 
 /**
@@ -176,7 +193,7 @@ export function standInSample(): RawSample {
   );
   const event: RawEvent = { type: 'document.transitioned', payload: '{"kind":"sales-order"}' };
   const steps = [1, 2, 2 + LINES, 3, 2, 5].map((n) => Array.from({ length: n }, () => event));
-  return { docs, steps };
+  return { docs, steps, quickSale: steps.flat() };
 }
 
 /** The documents, voucher lines and amounts of the baseline's order `n`. */
@@ -198,7 +215,13 @@ function rawOrderData(n: number, sample: RawSample) {
   return { qtys, gross, id, doc, events };
 }
 
-/** Builds the baseline's order writer for one schema (SQL text built once). */
+/**
+ * Builds the baseline's order writer for one schema (SQL text built once): the order as one
+ * transaction, the shape of the quick sale — each document inserted once in its final state,
+ * the credit reserved (checked) and its net change written once at the end, the open item
+ * inserted already settled, the numbers in one statement after the hot rows, the quick sale's
+ * own events.
+ */
 export function rawOrderWriter(schema: string, sample: RawSample) {
   const sql = rawSql(schema);
   const series = ['SO', 'DN', 'INV', 'RC', 'WO', 'V'];
@@ -208,37 +231,22 @@ export function rawOrderWriter(schema: string, sample: RawSample) {
   return async function rawOrder(driver: SqlDriver, tenant: string, n: number): Promise<void> {
     const { qtys, gross, id, doc, events } = rawOrderData(n, sample);
     await driver.transaction(async (ex: SqlExecutor) => {
-      const nums = await ex.query(sql.numbers, [tenant, series, counts], PREPARED);
-      if (nums.rows.length !== series.length) throw new Error('numbers');
-      await ex.query(
-        sql.insertDocs,
-        [tenant, ['sales-order'], [id('so')], [`SO-${n}`], [doc('so')]],
-        PREPARED,
-      );
       if ((await ex.query(sql.creditReserve, [tenant, gross], PREPARED)).rows.length !== 1)
         throw new Error('credit');
       if ((await ex.query(sql.reserve, [tenant, products, qtys], PREPARED)).rows.length !== LINES)
         throw new Error('stock');
       if ((await ex.query(sql.issue, [tenant, products, qtys], PREPARED)).rows.length !== LINES)
         throw new Error('issue');
+      const nums = await ex.query(sql.numbers, [tenant, series, counts], PREPARED);
+      if (nums.rows.length !== series.length) throw new Error('numbers');
       await ex.query(
         sql.insertDocs,
         [
           tenant,
-          ['delivery', 'invoice', 'receipt', 'write-off'],
-          [id('dn'), id('inv'), id('rc'), id('wo')],
-          [`DN-${n}`, `INV-${n}`, `RC-${n}`, `WO-${n}`],
-          [doc('dn'), doc('inv'), doc('rc'), doc('wo')],
-        ],
-        PREPARED,
-      );
-      await ex.query(
-        sql.updateDocs,
-        [
-          tenant,
-          ['sales-order', 'delivery', 'invoice', 'receipt'],
-          [id('so'), id('dn'), id('inv'), id('rc')],
-          [doc('so'), doc('dn'), doc('inv'), doc('rc')],
+          ['sales-order', 'delivery', 'invoice', 'receipt', 'write-off'],
+          [id('so'), id('dn'), id('inv'), id('rc'), id('wo')],
+          [`SO-${n}`, `DN-${n}`, `INV-${n}`, `RC-${n}`, `WO-${n}`],
+          [doc('so'), doc('dn'), doc('inv'), doc('rc'), doc('wo')],
         ],
         PREPARED,
       );
@@ -267,14 +275,11 @@ export function rawOrderWriter(schema: string, sample: RawSample) {
         ],
         PREPARED,
       );
-      if ((await ex.query(sql.creditMove, [tenant, gross], PREPARED)).rows.length !== 1)
-        throw new Error('move');
-      await ex.query(sql.openItem, [tenant, id('inv'), gross], PREPARED);
-      if ((await ex.query(sql.settleItem, [tenant, id('inv'), gross], PREPARED)).rows.length !== 1)
-        throw new Error('settle');
-      if ((await ex.query(sql.creditRelease, [tenant, gross], PREPARED)).rows.length !== 1)
-        throw new Error('release');
-      await ex.query(sql.outbox, [tenant, ...events('all', sample.steps.flat())], PREPARED);
+      // Invoiced and paid in full: out of orders, into receivables and out again, in one.
+      if ((await ex.query(sql.creditNet, [tenant, gross, gross], PREPARED)).rows.length !== 1)
+        throw new Error('net');
+      await ex.query(sql.openItemSettled, [tenant, id('inv'), gross], PREPARED);
+      await ex.query(sql.outbox, [tenant, ...events('all', sample.quickSale)], PREPARED);
     });
   };
 }
@@ -344,9 +349,10 @@ export function rawStepsWriter(schema: string, sample: RawSample) {
       await update(ex, [['sales-order', 'so', 'confirmed']]);
       await events(ex, 1); // confirm
     });
+    // Each step takes its numbers after its hot rows (stock, credit), as the SDK does.
     await step(async (ex) => {
-      await numbers(ex, ['DN', 'V']);
       await must(ex.query(sql.issue, [tenant, products, qtys], PREPARED), LINES, 'issue');
+      await numbers(ex, ['DN', 'V']);
       await insert(ex, 'delivery', 'dn', `DN-${n}`, 'posted');
       await update(ex, [['sales-order', 'so', 'delivered']]);
       await post(ex, 'dn', 'delivery', [
@@ -356,14 +362,14 @@ export function rawStepsWriter(schema: string, sample: RawSample) {
       await events(ex, 2); // deliver
     });
     await step(async (ex) => {
+      await must(ex.query(sql.creditMove, [tenant, gross], PREPARED), 1, 'move');
+      await ex.query(sql.openItem, [tenant, id('inv'), gross], PREPARED);
       await numbers(ex, ['INV', 'V']);
       await insert(ex, 'invoice', 'inv', `INV-${n}`, 'open');
       await update(ex, [
         ['sales-order', 'so', 'invoiced'],
         ['delivery', 'dn', 'invoiced'],
       ]);
-      await must(ex.query(sql.creditMove, [tenant, gross], PREPARED), 1, 'move');
-      await ex.query(sql.openItem, [tenant, id('inv'), gross], PREPARED);
       await post(ex, 'inv', 'invoice', [
         ['1122', '100.00', '0', 'HQ'],
         ['6001', '0', '88.50', ''],
@@ -381,6 +387,8 @@ export function rawStepsWriter(schema: string, sample: RawSample) {
       await events(ex, 4); // receipt
     });
     await step(async (ex) => {
+      await must(ex.query(sql.settleItem, [tenant, id('inv'), gross], PREPARED), 1, 'settle');
+      await must(ex.query(sql.creditRelease, [tenant, gross], PREPARED), 1, 'release');
       await numbers(ex, ['WO', 'V']);
       await insert(ex, 'write-off', 'wo', `WO-${n}`, 'posted');
       await update(ex, [
@@ -388,8 +396,6 @@ export function rawStepsWriter(schema: string, sample: RawSample) {
         ['invoice', 'inv', 'paid'],
         ['receipt', 'rc', 'allocated'],
       ]);
-      await must(ex.query(sql.settleItem, [tenant, id('inv'), gross], PREPARED), 1, 'settle');
-      await must(ex.query(sql.creditRelease, [tenant, gross], PREPARED), 1, 'release');
       await post(ex, 'wo', 'write-off', [
         ['2203', '100.00', '0', 'HQ'],
         ['1122', '0', '100.00', 'HQ'],

@@ -1,0 +1,10 @@
+import { createMemoryStore } from '@tradecore/adapters-memory';
+import { seedSdk, sdkOrder, LINES } from '../src/slice.js';
+const N = Number(process.env.N ?? 3000);
+const store = await createMemoryStore();
+const b = await seedSdk(store, 't1');
+for (let i = 0; i < 300; i++) await sdkOrder(b, i);
+const t0 = performance.now();
+for (let i = 300; i < 300 + N; i++) await sdkOrder(b, i);
+const ms = performance.now() - t0;
+console.log(`${N} orders ${ms.toFixed(0)} ms -> ${(N * LINES / ms * 1000).toFixed(0)} lines/s, ${(ms / N).toFixed(3)} ms/order`);

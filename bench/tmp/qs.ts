@@ -1,0 +1,11 @@
+import { createMemoryStore } from '@tradecore/adapters-memory';
+import { seedSdk, sdkQuickSale, LINES } from '../src/slice.js';
+const N = Number(process.env.N ?? 3000);
+const store = await createMemoryStore();
+const b = await seedSdk(store, 't1');
+const g = new Map<number, string>();
+for (let i = 0; i < 300; i++) await sdkQuickSale(b, i, g);
+const t0 = performance.now();
+for (let i = 300; i < 300 + N; i++) await sdkQuickSale(b, i, g);
+const ms = performance.now() - t0;
+console.log(`quick sale memory ${(ms / N * 1000).toFixed(0)}µs/order ${(N * LINES / ms * 1000).toFixed(0)} lines/s`);

@@ -1,0 +1,11 @@
+import { createMemoryStore } from '@tradecore/adapters-memory';
+import { unwrap } from '@tradecore/core';
+import { seedSdk } from '../src/slice.js';
+const N = Number(process.env.N ?? 20000);
+const store = await createMemoryStore();
+const { tc, tenant } = await seedSdk(store, 't1');
+const amount = { amount: '10.00', currency: 'CNY' };
+for (let i = 0; i < 2000; i++) unwrap(await tc.recordReceipt(tenant, { payerId: 'HQ', amount }));
+const t0 = performance.now();
+for (let i = 0; i < N; i++) unwrap(await tc.recordReceipt(tenant, { payerId: 'HQ', amount }));
+console.log(`receipt ${((performance.now() - t0) / N * 1000).toFixed(1)}µs`);
