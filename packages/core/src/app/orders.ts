@@ -225,6 +225,16 @@ export async function creditLinkFor(uow: UnitOfWork, order: SalesOrder, deps: Or
   return ok(link);
 }
 
+/** The credit link of an order whose bill-to party's account is in the order's currency. */
+function sameCurrencyLink(order: SalesOrder): CreditLink {
+  return {
+    accountId: order.billToId,
+    currency: order.currency,
+    minorUnits: CURRENCIES.get(order.currency)?.minorUnits ?? 2,
+    rate: new Dec(1),
+  };
+}
+
 /** Checks the configured review steps and the approval policy before a confirmation. */
 async function checkReadiness(uow: UnitOfWork, order: SalesOrder) {
   const policy = await loadSalesPolicy(uow);
@@ -361,17 +371,30 @@ export async function checkAndReserve(
     const ready = await checkReadiness(uow, order);
     if (!ready.ok) return ready;
   }
-  const link = await creditLinkFor(uow, order, deps);
+  // An order without a credit link yet tries the link it has when its bill-to party's account
+  // is in the order's currency (the common case): the change checks that currency on the
+  // account, so the account is read (for its currency and the rate) only when it is not, or
+  // when no change was made to check it.
+  let link =
+    order.credit === null ? ok(sameCurrencyLink(order)) : await creditLinkFor(uow, order, deps);
   if (!link.ok) return link;
-  const target: SalesOrder = { ...moved.value.doc, credit: link.value };
-  const before =
-    current.credit === null
-      ? orderBuckets({ ...current, credit: link.value })
-      : orderBuckets(current);
-  const step = await syncExposure(uow, link.value, before, orderBuckets(target), 'confirm', {
-    kind: SALES_KINDS.order,
-    id: order.id,
-  });
+  const exposureFor = async (l: CreditLink) => {
+    const target: SalesOrder = { ...moved.value.doc, credit: l };
+    const before =
+      current.credit === null ? orderBuckets({ ...current, credit: l }) : orderBuckets(current);
+    const step = await syncExposure(uow, l, before, orderBuckets(target), 'confirm', {
+      kind: SALES_KINDS.order,
+      id: order.id,
+    });
+    return { target, step };
+  };
+  let { target, step } = await exposureFor(link.value);
+  const guessed = order.credit === null;
+  if (guessed && (step.ok ? step.value === null : step.error.code === 'CURRENCY_MISMATCH')) {
+    link = await creditLinkFor(uow, order, deps);
+    if (!link.ok) return link;
+    ({ target, step } = await exposureFor(link.value));
+  }
   if (!step.ok) {
     const policy = await loadCreditPolicy(uow);
     if (!('decision' in step.error) || policy.onBlockedConfirm === 'reject') return step;

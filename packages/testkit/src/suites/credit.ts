@@ -385,6 +385,32 @@ export function creditSuite(h: StoreHarness): void {
       expect(!r.ok && r.error.code).toBe('CURRENCY_MISMATCH');
     });
 
+    it('refuses to confirm for a bill-to party without a credit account, and changes nothing', async () => {
+      const { t, tc } = await seeded(store, 'noacct', '1000.00');
+      unwrap(
+        await tc.registerCustomer(t, {
+          id: 'NOC',
+          name: 'No credit account',
+          shipTo: [{ id: 'S9', name: 'T9', address: 'D' }],
+        }),
+      );
+      const o = unwrap(
+        await tc.draftSalesOrder(t, {
+          customerId: 'NOC',
+          warehouseId: 'W',
+          priceListId: 'PL',
+          lines: [{ productId: 'P1', quantity: '1' }],
+        }),
+      );
+      const before = await fingerprint(store, t);
+      const r = await tc.confirmSalesOrder(t, { orderId: o.id });
+      expect(!r.ok && [r.error.code, 'customerId' in r.error && r.error.customerId]).toEqual([
+        'CREDIT_ACCOUNT_MISSING',
+        'NOC',
+      ]);
+      expect(await fingerprint(store, t)).toEqual(before);
+    });
+
     it('rejects bad credit input with a typed error naming the field, and changes nothing', async () => {
       const { t, tc } = await seeded(store, 'cbad', '100.00');
       unwrap(
