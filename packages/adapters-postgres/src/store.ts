@@ -422,6 +422,8 @@ class PostgresTransaction implements Transaction {
    * each held account. An unchecked change of a held chain is decided on these rows, which
    * nobody else can change meanwhile, and its net effect written with the write-behind.
    */
+  /** Sources (`kind\0id`) of open items this transaction added and has sent already. */
+  private readonly sentOpenItemSources = new Set<string>();
   private readonly held = {
     accounts: new Map<string, CreditAccount>(),
     chains: new Map<string, readonly string[]>(),
@@ -795,13 +797,20 @@ class PostgresTransaction implements Transaction {
         const [r] = await q<OpenItemRow>(sql.openItemSettle, [t, itemId, amount.toFixed()]);
         return r ? openItem(r) : undefined;
       },
-      openItemsOf: async (kind, id) => {
+      openItemsOf: async (kind, id, options) => {
         // With the items added in this transaction and not sent yet, in the same order. Taken
         // before the query: a write-behind sent meanwhile (a concurrent call of this
         // transaction) runs after it, so the query would not see them.
         const waiting = this.pending.openItems
           .filter((o) => o.sourceKind === kind && o.sourceId === id && o.residual.greaterThan(0))
           .map((o) => ({ ...o }));
+        // All of the source's items were added here and none has been sent: no query.
+        if (options?.addedHere === true && !this.sentOpenItemSources.has(`${kind}\u0000${id}`)) {
+          live();
+          return waiting.sort((a, b) =>
+            a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : cmp(a.itemId, b.itemId),
+          );
+        }
         const stored = (await q<OpenItemRow>(sql.openItemsOf, [t, kind, id])).map(openItem);
         if (waiting.length === 0) return stored;
         const sent = new Set(stored.map((o) => o.itemId));
@@ -1058,6 +1067,8 @@ class PostgresTransaction implements Transaction {
       );
     }
     if (parts.openItems) {
+      for (const o of p.openItems)
+        this.sentOpenItemSources.add(`${o.sourceKind}\u0000${o.sourceId}`);
       params.push(
         p.openItems.map((o) => o.itemId),
         p.openItems.map((o) => o.accountId),

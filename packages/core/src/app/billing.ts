@@ -533,13 +533,23 @@ export async function settleOpenItems(
   freed: Dec,
 ): Promise<void> {
   let left = freed;
-  for (const item of await uow.tx.credit.openItemsOf(SALES_KINDS.invoice, invoiceId)) {
+  // An invoice's open items are added when it is posted: all in this transaction if it was.
+  const addedHere = uow.createdHere(SALES_KINDS.invoice, invoiceId);
+  const items = await uow.tx.credit.openItemsOf(SALES_KINDS.invoice, invoiceId, { addedHere });
+  for (const item of items) {
     if (!left.greaterThan(0)) break;
     const take = left.lessThan(item.residual) ? left : item.residual;
     if (!(await uow.tx.credit.settleOpenItem(item.itemId, take))) {
       throw new TradecoreBug('OPEN_ITEM_SHORT', `open item ${item.itemId} holds less than ${take}`);
     }
     left = left.minus(take);
+  }
+  if (addedHere && left.greaterThan(0)) {
+    // Items added here are the whole of them: short means they were not all found.
+    throw new TradecoreBug(
+      'OPEN_ITEM_SHORT',
+      `invoice ${invoiceId}: ${left} freed beyond its open items`,
+    );
   }
 }
 

@@ -196,6 +196,8 @@ export class UnitOfWork {
       number: string | null;
       wrote: boolean;
       absent: boolean;
+      /** Inserted by this unit of work. */
+      created?: boolean;
     }
   >();
   private readonly ahead: ReadAhead = new Map();
@@ -229,6 +231,8 @@ export class UnitOfWork {
         number: number === undefined ? (prev?.number ?? null) : number,
         wrote: true,
         absent: prev?.absent ?? false,
+        // Inserts give version 1, updates a later one.
+        created: prev?.created === true || version === 1,
       });
     });
     this.now = deps.clock.now();
@@ -255,6 +259,11 @@ export class UnitOfWork {
    */
   readAheadWithNext(refs: readonly RecordRef[]): void {
     this.withNext.push(...refs);
+  }
+
+  /** Whether this unit of work created (inserted) the record. */
+  createdHere(kind: string, id: string): boolean {
+    return this.known.get(`${kind}/${id}`)?.created === true;
   }
 
   /** The tenant. */

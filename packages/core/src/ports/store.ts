@@ -421,8 +421,17 @@ export interface CreditOps {
   addOpenItem(item: Omit<OpenItem, 'residual'>): Promise<void>;
   /** **Atomic**: subtracts `amount` from the item's residual if and only if `residual ≥ amount`; returns the item after, or `undefined`. */
   settleOpenItem(itemId: string, amount: Dec): Promise<OpenItem | undefined>;
-  /** Open items (residual > 0) of one source document, by due date then id. */
-  openItemsOf(sourceKind: string, sourceId: string): Promise<OpenItem[]>;
+  /**
+   * Open items (residual > 0) of one source document, by due date then id. With
+   * `options.addedHere`, the caller vouches that every open item of that source was added in
+   * this transaction (`addOpenItem`): a store that keeps such items waiting to be sent may then
+   * answer from them without a query.
+   */
+  openItemsOf(
+    sourceKind: string,
+    sourceId: string,
+    options?: { readonly addedHere?: boolean },
+  ): Promise<OpenItem[]>;
   /** Open items of the accounts due strictly before `beforeDate` (`YYYY-MM-DD`). */
   overdue(accountIds: readonly string[], beforeDate: string): Promise<OverdueSummary>;
   /**

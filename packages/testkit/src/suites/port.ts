@@ -938,6 +938,42 @@ export function portSuite(h: StoreHarness): void {
         ).toBe(2);
       });
 
+      it('credit: open items a transaction added are found with addedHere, waiting or sent', async () => {
+        const t = freshTenant('oih');
+        const item = (itemId: string, dueDate: string, amount: string) => ({
+          itemId,
+          accountId: 'A',
+          sourceKind: 'invoice',
+          sourceId: 'h',
+          dueDate,
+          amount: d(amount),
+        });
+        const state = (tx: Transaction) =>
+          tx.credit
+            .openItemsOf('invoice', 'h', { addedHere: true })
+            .then((xs) => xs.map((x) => `${x.itemId}:${x.residual.toFixed(2)}`));
+        await store.transaction(t, async (tx) => {
+          await tx.credit.addOpenItem(item('h#2', '2026-12-01', '20.00'));
+          await tx.credit.addOpenItem(item('h#1', '2026-11-01', '10.00'));
+          expect(await state(tx)).toEqual(['h#1:10.00', 'h#2:20.00']);
+          expect((await tx.credit.settleOpenItem('h#1', d('5.00')))?.residual.toFixed(2)).toBe(
+            '5.00',
+          );
+          // An aggregate read sends what waits; the items are found all the same.
+          expect((await tx.credit.overdue(['A'], '2027-01-01')).count).toBe(2);
+          expect(await state(tx)).toEqual(['h#1:5.00', 'h#2:20.00']);
+          expect(await tx.credit.settleOpenItem('h#2', d('20.00'))).toBeDefined();
+          expect(await state(tx)).toEqual(['h#1:5.00']);
+        });
+        // Another transaction added none of them: it asks without `addedHere`.
+        const stored = await peek<string[]>(store, t, (tx) =>
+          tx.credit
+            .openItemsOf('invoice', 'h')
+            .then((xs) => xs.map((x) => `${x.itemId}:${x.residual.toFixed(2)}`)),
+        );
+        expect(stored).toEqual(['h#1:5.00']);
+      });
+
       it(`stock: ${100 * scale} concurrent reservations never exceed on-hand`, async () => {
         const t = freshTenant('cstk');
         const onHand = d(500);
