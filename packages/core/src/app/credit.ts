@@ -221,6 +221,9 @@ export async function applyCreditStep(
   if (overdue && overdue.summary.count > 0 && cp.mode !== 'off') {
     const path = await accountPath(uow, step.accountId);
     if (!path) return err(missing());
+    // An account (or group) in another currency is refused as the change would refuse it.
+    const why = refused(path);
+    if (why) return err(why);
     const d = decide(path);
     if (d.outcome === 'block') return err(blocked(d));
   }

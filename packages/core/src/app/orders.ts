@@ -26,7 +26,7 @@ import type {
   OrderHasActivityError,
   ReviewPendingError,
 } from '../sales/errors';
-import { orderBuckets } from '../sales/ledger';
+import { creditMoves, orderBuckets } from '../sales/ledger';
 import { pendingReviews } from '../sales/policy';
 import {
   accountPath,
@@ -382,18 +382,19 @@ export async function checkAndReserve(
     const target: SalesOrder = { ...moved.value.doc, credit: l };
     const before =
       current.credit === null ? orderBuckets({ ...current, credit: l }) : orderBuckets(current);
-    const step = await syncExposure(uow, l, before, orderBuckets(target), 'confirm', {
+    const after = orderBuckets(target);
+    const step = await syncExposure(uow, l, before, after, 'confirm', {
       kind: SALES_KINDS.order,
       id: order.id,
     });
-    return { target, step };
+    return { target, step, changed: creditMoves(before, after).length > 0 };
   };
-  let { target, step } = await exposureFor(link.value);
+  let { target, step, changed } = await exposureFor(link.value);
   const guessed = order.credit === null;
-  if (guessed && (step.ok ? step.value === null : step.error.code === 'CURRENCY_MISMATCH')) {
+  if (guessed && (step.ok ? !changed : step.error.code === 'CURRENCY_MISMATCH')) {
     link = await creditLinkFor(uow, order, deps);
     if (!link.ok) return link;
-    ({ target, step } = await exposureFor(link.value));
+    ({ target, step, changed } = await exposureFor(link.value));
   }
   if (!step.ok) {
     const policy = await loadCreditPolicy(uow);

@@ -385,6 +385,50 @@ export function creditSuite(h: StoreHarness): void {
       expect(!r.ok && r.error.code).toBe('CURRENCY_MISMATCH');
     });
 
+    it('holds an order in another currency for an overdue customer with its converted credit link', async () => {
+      const rates = {
+        rate: (from: string, to: string) =>
+          from === 'USD' && to === 'CNY' ? new Dec('7.1') : undefined,
+      };
+      const { t, tc, clock } = await seeded(store, 'fxovd', '1000.00', { rates });
+      unwrap(
+        await tc.setCreditPolicy(t, {
+          overdueDays: 10,
+          onBlockedConfirm: 'hold',
+          approvers: ['boss'],
+        }),
+      );
+      const o = await order(tc, t, 1);
+      unwrap(await tc.confirmSalesOrder(t, { orderId: o.id }));
+      await ship(tc, t, o.id, { installments: [{ dueDate: '2026-12-01', share: '1' }] });
+      clock.set('2026-12-20T00:00:00.000Z');
+      unwrap(
+        await tc.savePriceList(t, {
+          id: 'PLUSD',
+          name: 'USD list',
+          currency: 'USD',
+          priceIncludesTax: false,
+          entries: [
+            { productId: 'P1', unit: 'EA', unitPrice: { amount: '10.00', currency: 'USD' } },
+          ],
+        }),
+      );
+      const usd = unwrap(
+        await tc.draftSalesOrder(t, {
+          customerId: 'SUB',
+          warehouseId: 'W',
+          priceListId: 'PLUSD',
+          lines: [{ productId: 'P1', quantity: '1' }],
+        }),
+      );
+      const held = unwrap(await tc.confirmSalesOrder(t, { orderId: usd.id }));
+      expect([held.state, held.credit?.currency, held.credit?.rate.toFixed()]).toEqual([
+        'credit_hold',
+        'CNY',
+        '7.1',
+      ]);
+    });
+
     it('refuses to confirm for a bill-to party without a credit account, and changes nothing', async () => {
       const { t, tc } = await seeded(store, 'noacct', '1000.00');
       unwrap(
