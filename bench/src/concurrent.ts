@@ -8,8 +8,8 @@
  */
 import { createPostgresStore, fromPgPool } from '@tradecore/adapters-postgres';
 import type pg from 'pg';
-import { rawStepsWriter, sampleSdkWrites, seedRaw, standInSample } from './raw-sql';
-import { LINES, sdkOrder, sdkQuickSale, seedSdk } from './slice';
+import { type BaselineMode, baselineSample, rawStepsWriter, seedRaw } from './raw-sql';
+import { LINES, sdkOrder, seedSdk } from './slice';
 import { r } from './stats';
 
 /** Lines per second with `clients` clients at once, SDK and raw six steps. */
@@ -41,7 +41,7 @@ export async function benchConcurrent(
   run: string,
   clientCounts: readonly number[],
   orders: number,
-  baseline: 'sdk-bytes' | 'stand-in' = 'sdk-bytes',
+  baseline: BaselineMode = 'sdk-bytes',
 ): Promise<ConcurrentFigures[]> {
   const driver = fromPgPool(pool, { closePool: false });
   const store = await createPostgresStore({ driver, schema, migrate: true });
@@ -52,16 +52,7 @@ export async function benchConcurrent(
   const warm = Math.max(...clientCounts);
   // The baseline's ids come from the order's number: the warm-up's stay far from the measured.
   await together(warm, 5, (i) => sdkOrder(b, i));
-  const sample =
-    baseline === 'stand-in'
-      ? standInSample()
-      : await sampleSdkWrites(
-          driver,
-          schema,
-          b.tenant,
-          (step) => sdkOrder(b, 0, LINES, 0, step),
-          () => sdkQuickSale(b, 0, new Map()),
-        );
+  const sample = await baselineSample(baseline, driver, schema, b);
   const rawSteps = rawStepsWriter(schema, sample);
   await together(warm, 5, (i) => rawSteps(driver, rawTenant, 1_000_000_000 + i));
   const out: ConcurrentFigures[] = [];

@@ -30,12 +30,12 @@ import type { StorePort } from '@tradecore/core';
 import { benchConcurrent, type ConcurrentFigures } from './concurrent';
 import { type BigOrderFigures, benchBigOrder, benchHistory, countingDriver } from './growth';
 import {
+  type BaselineMode,
+  baselineSample,
   type RawSample,
   rawOrderWriter,
   rawStepsWriter,
-  sampleSdkWrites,
   seedRaw,
-  standInSample,
 } from './raw-sql';
 import { serverPool } from './server';
 import { LINES, sdkOrder, sdkQuickSale, seedSdk } from './slice';
@@ -48,7 +48,8 @@ const CLIENTS = (process.env.TRADECORE_BENCH_CLIENTS ?? '1,4,8')
   .map(Number)
   .filter((k) => Number.isInteger(k) && k > 0);
 /** What the baselines write: the SDK's own documents and events (default), or the old stand-ins. */
-const BASELINE = process.env.TRADECORE_BENCH_BASELINE === 'stand-in' ? 'stand-in' : 'sdk-bytes';
+const BASELINE: BaselineMode =
+  process.env.TRADECORE_BENCH_BASELINE === 'stand-in' ? 'stand-in' : 'sdk-bytes';
 const ROUNDS = 5;
 const WARMUP = Math.min(50, Math.max(5, Math.floor(ORDERS / 10)));
 const run = `${process.pid}${Date.now().toString(36)}`;
@@ -111,16 +112,7 @@ async function benchSqlPair(label: string, store: PostgresStore, driver: SqlDriv
   await timeRuns(WARMUP, 0, (i) => sdkOrder(b, i));
   // The baselines write the SDK's own documents and event payloads (the same bytes), unless
   // told to write the stand-ins they used to.
-  const sample =
-    BASELINE === 'stand-in'
-      ? standInSample()
-      : await sampleSdkWrites(
-          driver,
-          store.schema,
-          b.tenant,
-          (step) => sdkOrder(b, 0, LINES, 0, step),
-          () => sdkQuickSale(b, 0, gross),
-        );
+  const sample = await baselineSample(BASELINE, driver, store.schema, b, gross);
   if (label === 'postgres') printSample(sample);
   const raw = rawOrderWriter(store.schema, sample);
   const rawSteps = rawStepsWriter(store.schema, sample);

@@ -17,7 +17,7 @@
  * before its number series.
  */
 import type { SqlDriver, SqlExecutor } from '@tradecore/adapters-postgres';
-import { LINES } from './slice';
+import { LINES, type SdkBench, sdkOrder, sdkQuickSale } from './slice';
 
 /** Seeds stock and a credit account for the baseline's tenant. */
 export async function seedRaw(driver: SqlDriver, schema: string, tenant: string): Promise<void> {
@@ -194,6 +194,31 @@ export function standInSample(): RawSample {
   const event: RawEvent = { type: 'document.transitioned', payload: '{"kind":"sales-order"}' };
   const steps = [1, 2, 2 + LINES, 3, 2, 5].map((n) => Array.from({ length: n }, () => event));
   return { docs, steps, quickSale: steps.flat() };
+}
+
+/** What the baselines write: the SDK's own documents and events, or the old stand-ins. */
+export type BaselineMode = 'sdk-bytes' | 'stand-in';
+
+/**
+ * The baselines' sample: the stand-ins, or what one six-command order and one quick sale of
+ * `b` write (`gross` is the quick sale's learned gross per quantity pattern, see
+ * `sdkQuickSale`).
+ */
+export function baselineSample(
+  mode: BaselineMode,
+  driver: SqlDriver,
+  schema: string,
+  b: SdkBench,
+  gross = new Map<number, string>(),
+): Promise<RawSample> {
+  if (mode === 'stand-in') return Promise.resolve(standInSample());
+  return sampleSdkWrites(
+    driver,
+    schema,
+    b.tenant,
+    (step) => sdkOrder(b, 0, LINES, 0, step),
+    () => sdkQuickSale(b, 0, gross),
+  );
 }
 
 /** The documents, voucher lines and amounts of the baseline's order `n`. */

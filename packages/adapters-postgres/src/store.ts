@@ -807,16 +807,12 @@ class PostgresTransaction implements Transaction {
         // All of the source's items were added here and none has been sent: no query.
         if (options?.addedHere === true && !this.sentOpenItemSources.has(`${kind}\u0000${id}`)) {
           live();
-          return waiting.sort((a, b) =>
-            a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : cmp(a.itemId, b.itemId),
-          );
+          return waiting.sort(byDueDate);
         }
         const stored = (await q<OpenItemRow>(sql.openItemsOf, [t, kind, id])).map(openItem);
         if (waiting.length === 0) return stored;
         const sent = new Set(stored.map((o) => o.itemId));
-        return [...stored, ...waiting.filter((o) => !sent.has(o.itemId))].sort((a, b) =>
-          a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : cmp(a.itemId, b.itemId),
-        );
+        return [...stored, ...waiting.filter((o) => !sent.has(o.itemId))].sort(byDueDate);
       },
       overdue: async (accountIds, beforeDate) => {
         const [r] = await q<{ amount: string; oldest: string | null; n: number | string }>(
@@ -1356,6 +1352,11 @@ class PostgresTransaction implements Transaction {
 
 function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Open items in `openItemsOf` order: by due date, then id (as the `COLLATE "C"` columns sort). */
+function byDueDate(a: OpenItem, b: OpenItem): number {
+  return cmp(a.dueDate, b.dueDate) || cmp(a.itemId, b.itemId);
 }
 
 /**

@@ -262,11 +262,10 @@ export async function settle(
     if (need.isPositive()) pairs.push({ r: null, inv, amount: need });
   }
   // Numbered at the end, once the credit accounts and open items are held (see below).
-  const drafts: Omit<WriteOff, 'id' | 'tenantId' | 'number'>[] = [];
-  const ids: string[] = [];
+  const drafts: Omit<WriteOff, 'tenantId' | 'number'>[] = [];
   for (const p of pairs) {
-    ids.push(uow.newId(SALES_KINDS.writeOff));
     drafts.push({
+      id: uow.newId(SALES_KINDS.writeOff),
       receiptId: p.r?.id ?? null,
       invoiceId: p.inv.id as InvoiceId,
       partyId: p.inv.billToId,
@@ -279,9 +278,7 @@ export async function settle(
   }
   // Receipts.
   for (const rc of new Map(receipts.map((r) => [r.id, r])).values()) {
-    const mine = drafts
-      .map((w, k) => ({ ...w, id: ids[k] as string }))
-      .filter((w) => w.receiptId === rc.id);
+    const mine = drafts.filter((w) => w.receiptId === rc.id);
     const amount = Money.sum(
       mine.map((w) => w.amount),
       currency,
@@ -337,13 +334,8 @@ export async function settle(
   // The write-offs, numbered now that this settlement holds its credit accounts and open items.
   await uow.reserveNumbers([...drafts.map(() => 'WO'), 'V']); // one round trip
   const writeOffs: WriteOff[] = [];
-  for (const [k, w] of drafts.entries()) {
-    const wo: WriteOff = {
-      id: ids[k] as string,
-      tenantId: uow.tenantId,
-      number: await uow.nextNumber('WO'),
-      ...w,
-    };
+  for (const { id, ...w } of drafts) {
+    const wo: WriteOff = { id, tenantId: uow.tenantId, number: await uow.nextNumber('WO'), ...w };
     writeOffs.push(wo);
     await uow.create(SALES_KINDS.writeOff, wo);
   }

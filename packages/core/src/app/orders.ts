@@ -389,12 +389,13 @@ export async function checkAndReserve(
     });
     return { target, step, changed: creditMoves(before, after).length > 0 };
   };
-  let { target, step, changed } = await exposureFor(link.value);
+  const first = await exposureFor(link.value);
+  let { target, step } = first;
   const guessed = order.credit === null;
-  if (guessed && (step.ok ? !changed : step.error.code === 'CURRENCY_MISMATCH')) {
+  if (guessed && (step.ok ? !first.changed : step.error.code === 'CURRENCY_MISMATCH')) {
     link = await creditLinkFor(uow, order, deps);
     if (!link.ok) return link;
-    ({ target, step, changed } = await exposureFor(link.value));
+    ({ target, step } = await exposureFor(link.value));
   }
   if (!step.ok) {
     const policy = await loadCreditPolicy(uow);

@@ -35,14 +35,32 @@ async function seeded(
   return { t, tc, clock };
 }
 
-/** Drafts an order of `qty` × P1 (11.30 gross each) for `customerId`. */
-async function order(tc: Tc, t: string, qty: number, customerId = 'SUB') {
+/** Drafts an order of `qty` × P1 (11.30 gross each on `PL`) for `customerId`. */
+async function order(tc: Tc, t: string, qty: number, customerId = 'SUB', priceListId = 'PL') {
   return unwrap(
     await tc.draftSalesOrder(t, {
       customerId,
       warehouseId: 'W',
-      priceListId: 'PL',
+      priceListId,
       lines: [{ productId: 'P1', quantity: String(qty) }],
+    }),
+  );
+}
+
+/** USD → CNY at 7.1, nothing else. */
+const USD_RATES = {
+  rate: (from: string, to: string) => (from === 'USD' && to === 'CNY' ? new Dec('7.1') : undefined),
+};
+
+/** Saves `PLUSD`: P1 at USD 10.00 before VAT. */
+async function saveUsdList(tc: Tc, t: string) {
+  unwrap(
+    await tc.savePriceList(t, {
+      id: 'PLUSD',
+      name: 'USD list',
+      currency: 'USD',
+      priceIncludesTax: false,
+      entries: [{ productId: 'P1', unit: 'EA', unitPrice: { amount: '10.00', currency: 'USD' } }],
     }),
   );
 }
@@ -345,52 +363,20 @@ export function creditSuite(h: StoreHarness): void {
     });
 
     it('converts an order in another currency once, at confirmation, through the rate port', async () => {
-      const rates = {
-        rate: (from: string, to: string) =>
-          from === 'USD' && to === 'CNY' ? new Dec('7.1') : undefined,
-      };
-      const { t, tc } = await seeded(store, 'fx', '1000.00', { rates });
-      unwrap(
-        await tc.savePriceList(t, {
-          id: 'PLUSD',
-          name: 'USD list',
-          currency: 'USD',
-          priceIncludesTax: false,
-          entries: [
-            { productId: 'P1', unit: 'EA', unitPrice: { amount: '10.00', currency: 'USD' } },
-          ],
-        }),
-      );
-      const o = unwrap(
-        await tc.draftSalesOrder(t, {
-          customerId: 'SUB',
-          warehouseId: 'W',
-          priceListId: 'PLUSD',
-          lines: [{ productId: 'P1', quantity: '2' }],
-        }),
-      );
+      const { t, tc } = await seeded(store, 'fx', '1000.00', { rates: USD_RATES });
+      await saveUsdList(tc, t);
+      const o = await order(tc, t, 2, 'SUB', 'PLUSD');
       const c = unwrap(await tc.confirmSalesOrder(t, { orderId: o.id }));
       expect([c.gross.toString(), c.credit?.currency]).toEqual(['USD 22.60', 'CNY']);
       expect(await exposure(tc, t, 'HQ')).toBe('160.46');
       const noRate = tradecoreFor(store, t, { ids: new SequentialIds(`${t}:second:`) });
-      const o2 = unwrap(
-        await noRate.draftSalesOrder(t, {
-          customerId: 'SUB',
-          warehouseId: 'W',
-          priceListId: 'PLUSD',
-          lines: [{ productId: 'P1', quantity: '1' }],
-        }),
-      );
+      const o2 = await order(noRate, t, 1, 'SUB', 'PLUSD');
       const r = await noRate.confirmSalesOrder(t, { orderId: o2.id });
       expect(!r.ok && r.error.code).toBe('CURRENCY_MISMATCH');
     });
 
     it('holds an order in another currency for an overdue customer with its converted credit link', async () => {
-      const rates = {
-        rate: (from: string, to: string) =>
-          from === 'USD' && to === 'CNY' ? new Dec('7.1') : undefined,
-      };
-      const { t, tc, clock } = await seeded(store, 'fxovd', '1000.00', { rates });
+      const { t, tc, clock } = await seeded(store, 'fxovd', '1000.00', { rates: USD_RATES });
       unwrap(
         await tc.setCreditPolicy(t, {
           overdueDays: 10,
@@ -402,25 +388,8 @@ export function creditSuite(h: StoreHarness): void {
       unwrap(await tc.confirmSalesOrder(t, { orderId: o.id }));
       await ship(tc, t, o.id, { installments: [{ dueDate: '2026-12-01', share: '1' }] });
       clock.set('2026-12-20T00:00:00.000Z');
-      unwrap(
-        await tc.savePriceList(t, {
-          id: 'PLUSD',
-          name: 'USD list',
-          currency: 'USD',
-          priceIncludesTax: false,
-          entries: [
-            { productId: 'P1', unit: 'EA', unitPrice: { amount: '10.00', currency: 'USD' } },
-          ],
-        }),
-      );
-      const usd = unwrap(
-        await tc.draftSalesOrder(t, {
-          customerId: 'SUB',
-          warehouseId: 'W',
-          priceListId: 'PLUSD',
-          lines: [{ productId: 'P1', quantity: '1' }],
-        }),
-      );
+      await saveUsdList(tc, t);
+      const usd = await order(tc, t, 1, 'SUB', 'PLUSD');
       const held = unwrap(await tc.confirmSalesOrder(t, { orderId: usd.id }));
       expect([held.state, held.credit?.currency, held.credit?.rate.toFixed()]).toEqual([
         'credit_hold',
